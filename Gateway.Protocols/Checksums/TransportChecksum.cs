@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using VpnMasq.Protocols.Ipv4;
+
+namespace VpnMasq.Protocols.Checksums;
+
+/// <summary>Full TCP/UDP/ICMP checksum computation over an IPv4 datagram, for building and verifying.</summary>
+public static class TransportChecksum
+{
+    /// <summary>Offset of the checksum field inside the transport header, or -1 if the protocol has none we maintain.</summary>
+    public static int FieldOffset(byte protocol) => protocol switch
+    {
+        IpProtocol.Tcp => 16,
+        IpProtocol.Udp => 6,
+        IpProtocol.Icmp => 2,
+        _ => -1,
+    };
+
+    /// <summary>Computes the transport checksum of a complete, unfragmented IPv4 datagram (field treated as 0).</summary>
+    public static ushort Compute(ReadOnlySpan<byte> datagram)
+    {
+        int headerLength = (datagram[0] & 0x0F) * 4;
+        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
+        byte protocol = datagram[Ipv4Header.ProtocolOffset];
+        var segment = datagram[headerLength..totalLength];
+        int field = FieldOffset(protocol);
+        uint sum = protocol == IpProtocol.Icmp
+            ? 0
+            : InternetChecksum.PseudoHeaderSum(
+                BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.SourceOffset..]),
+                BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.DestinationOffset..]),
+                protocol,
+                segment.Length);
+        sum = InternetChecksum.Add(sum, segment[..field]);
+        sum = InternetChecksum.Add(sum, segment[(field + 2)..]);
+        ushort checksum = InternetChecksum.Finish(sum);
+
+        // A computed UDP checksum of 0 is sent as all ones: 0 means "no checksum" (RFC 768).
+        return protocol == IpProtocol.Udp && checksum == 0 ? (ushort)0xFFFF : checksum;
+    }
+
+    /// <summary>Writes the IPv4 header checksum and the transport checksum of a complete datagram.</summary>
+    public static void Fill(Span<byte> datagram)
+    {
+        int headerLength = (datagram[0] & 0x0F) * 4;
+        BinaryPrimitives.WriteUInt16BigEndian(datagram[Ipv4Header.ChecksumOffset..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(datagram[Ipv4Header.ChecksumOffset..], InternetChecksum.Compute(datagram[..headerLength]));
+        int field = FieldOffset(datagram[Ipv4Header.ProtocolOffset]);
+        if (field >= 0)
+            BinaryPrimitives.WriteUInt16BigEndian(datagram[(headerLength + field)..], Compute(datagram));
+    }
+
+    /// <summary>
+    /// True when the IPv4 header checksum and (for an unfragmented TCP/UDP/ICMP datagram) the
+    /// transport checksum are valid. A UDP checksum of 0 (none) counts as valid.
+    /// </summary>
+    public static bool IsValid(ReadOnlySpan<byte> datagram)
+    {
+        if (Ipv4Header.Parse(datagram, out var ip) != ParseStatus.Ok || !ip.ChecksumValid)
+            return false;
+        int field = FieldOffset(ip.Protocol);
+        if (field < 0 || ip.IsFragment || ip.Payload.Length < field + 2)
+            return true;
+        ushort stored = BinaryPrimitives.ReadUInt16BigEndian(ip.Payload[field..]);
+        if (ip.Protocol == IpProtocol.Udp && stored == 0)
+            return true;
+        return stored == Compute(ip.Packet);
+    }
+}
