@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what VpnMasq's build, demo and tests need on a fresh Debian 12 with the .NET SDK.
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+
+packages=(libpcap0.8 tcpdump iproute2 nftables python3-scapy)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # No systemd here: keep postinst scripts from starting daemons in the root namespace.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs every test project. Run as root: later suites use
+# network namespaces and real VPN daemons.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup-machine.sh
+dotnet restore VpnMasq.sln
+dotnet build VpnMasq.sln -c Release --no-restore -nologo -clp:ErrorsOnly
+
+status=0
+for project in tests/*/; do
+  name=$(basename "$project")
+  [ -f "$project/$name.csproj" ] && [ "$name" != Gateway.Benchmarks ] || continue
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build -nologo || status=1
+done
+exit $status
