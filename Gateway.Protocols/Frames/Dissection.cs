@@ -38,6 +38,9 @@ public struct Dissection
     public Icmp.IcmpType IcmpType;
     public ushort IcmpIdentifier;
 
+    /// <summary>ICMP errors: the destination of the quoted datagram (the peer it was sent to).</summary>
+    public uint QuotedDestination;
+
     /// <summary>ESP (raw or UDP-encapsulated) or AH SPI.</summary>
     public uint Spi;
     public ulong InitiatorCookie;

@@ -146,6 +146,8 @@ public static class FrameDissector
                     d.Kind = FrameKind.Icmp;
                     d.IcmpType = icmp.Type;
                     d.IcmpIdentifier = icmp.IsQuery ? icmp.Identifier : (ushort)0;
+                    if (icmp.IsError)
+                        d.QuotedDestination = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(icmp.OffendingDatagram[16..]);
                     d.ApplicationOffset = d.TransportOffset + IcmpHeader.Length;
                     return;
                 }

@@ -1,0 +1,122 @@
+using VpnMasq.Protocols.Masquerade.Events;
+
+namespace VpnMasq.Protocols.Masquerade.Esp;
+
+/// <summary>An ESP association between an inside host and this peer (HOWTO §6.2).</summary>
+public sealed class EspEntry
+{
+    public required uint Inside { get; init; }
+    public required uint OutboundSpi { get; init; }
+
+    /// <summary>0 while outstanding: no reply has named the inbound SPI yet.</summary>
+    public uint InboundSpi { get; set; }
+    public required TimeSpan Created { get; init; }
+    public TimeSpan LastSeen { get; set; }
+
+    /// <summary>Set once another host's initial packet was blocked by this outstanding entry.</summary>
+    public bool Collided { get; set; }
+
+    /// <summary>Packets its host sent without a reply since the collision.</summary>
+    public int RetriesSinceCollision { get; set; }
+    public bool Announced { get; init; }
+    public bool IsOutstanding => InboundSpi == 0;
+}
+
+/// <summary>The ESP entries with one peer and the state of its init serialization (DESIGN §3.3).</summary>
+public sealed class EspTable
+{
+    private readonly Dictionary<(uint Inside, uint Spi), EspEntry> _byOutbound = [];
+    private readonly Dictionary<uint, EspEntry> _byInbound = [];
+
+    /// <summary>Hosts whose initial packet was blocked, in the order they first asked for a turn, with when.</summary>
+    private readonly List<(uint Inside, TimeSpan Since)> _waiting = [];
+
+    /// <summary>Each host's latest initial packet time: "most recently rekeyed" (HOWTO §6.2).</summary>
+    private readonly Dictionary<uint, TimeSpan> _lastRekey = [];
+
+    public int Count => _byOutbound.Count;
+    public IEnumerable<EspEntry> Entries => _byOutbound.Values;
+    public EspEntry? Outstanding { get; private set; }
+
+    /// <summary>The host whose turn ended last; it does not get the next turn while another host waits.</summary>
+    public uint TurnEndedHost { get; private set; }
+    public IReadOnlyList<(uint Inside, TimeSpan Since)> Waiting => _waiting;
+    public IReadOnlyDictionary<uint, TimeSpan> LastRekey => _lastRekey;
+
+    public EspEntry? FindOutbound(uint inside, uint spi) => _byOutbound.GetValueOrDefault((inside, spi));
+
+    public EspEntry? FindInbound(uint spi) => _byInbound.GetValueOrDefault(spi);
+
+    public bool HasEntryFromOtherHost(uint inside)
+    {
+        foreach (var entry in _byOutbound.Values)
+        {
+            if (entry.Inside != inside)
+                return true;
+        }
+
+        return false;
+    }
+
+    public bool IsWaiting(uint inside) => _waiting.Exists(w => w.Inside == inside);
+
+    public void Apply(EspInitStarted e)
+    {
+        var entry = new EspEntry { Inside = e.Inside, OutboundSpi = e.OutboundSpi, Created = e.At, LastSeen = e.At };
+        _byOutbound[(e.Inside, e.OutboundSpi)] = entry;
+        Outstanding = entry;
+        _waiting.RemoveAll(w => w.Inside == e.Inside);
+        _lastRekey[e.Inside] = e.At;
+        TurnEndedHost = 0;
+    }
+
+    public void Apply(EspInitBlocked e)
+    {
+        if (Outstanding is { } outstanding && outstanding.Inside != e.Inside)
+            outstanding.Collided = true;
+        if (!IsWaiting(e.Inside))
+            _waiting.Add((e.Inside, e.At));
+    }
+
+    public void Apply(EspInitRetried e)
+    {
+        if (FindOutbound(e.Inside, e.OutboundSpi) is { } entry)
+        {
+            entry.RetriesSinceCollision++;
+            entry.LastSeen = e.At;
+        }
+    }
+
+    public void Apply(EspSpiAssociated e)
+    {
+        var entry = FindOutbound(e.Inside, e.OutboundSpi);
+        if (entry is null)
+        {
+            entry = new EspEntry { Inside = e.Inside, OutboundSpi = e.OutboundSpi, Created = e.At, Announced = e.Announced };
+            _byOutbound[(e.Inside, e.OutboundSpi)] = entry;
+        }
+
+        entry.InboundSpi = e.InboundSpi;
+        entry.LastSeen = e.At;
+        _byInbound[e.InboundSpi] = entry;
+        if (ReferenceEquals(Outstanding, entry))
+            Outstanding = null;
+    }
+
+    public void Apply(EspEntryRemoved e)
+    {
+        if (!_byOutbound.Remove((e.Inside, e.OutboundSpi), out var entry))
+            return;
+        if (entry.InboundSpi != 0 && _byInbound.TryGetValue(entry.InboundSpi, out var byIn) && ReferenceEquals(byIn, entry))
+            _byInbound.Remove(entry.InboundSpi);
+        if (ReferenceEquals(Outstanding, entry))
+            Outstanding = null;
+        if (e.Cause == RemovalCause.TurnEnded)
+            TurnEndedHost = e.Inside;
+        if (!_byOutbound.Values.Any(other => other.Inside == e.Inside))
+            _lastRekey.Remove(e.Inside);
+    }
+
+    /// <summary>Forgets waiting hosts that stopped asking: they would otherwise block turns forever.</summary>
+    public void DropStaleWaiters(TimeSpan now, TimeSpan patience) => _waiting.RemoveAll(w => now - w.Since > patience);
+}

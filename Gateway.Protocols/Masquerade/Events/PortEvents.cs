@@ -1,0 +1,28 @@
+namespace VpnMasq.Protocols.Masquerade.Events;
+
+/// <summary>A TCP or UDP mapping: inside host:port &lt;-&gt; public port, towards this peer's port.</summary>
+public sealed record PortMapped(
+    TimeSpan At, byte Protocol, uint Inside, ushort InsidePort, ushort RemotePort, ushort PublicPort, bool ViaForward)
+    : PeerEvent(At);
+
+public sealed record TcpStateChanged(TimeSpan At, ushort PublicPort, ushort RemotePort, TcpMappingState State) : PeerEvent(At);
+
+public sealed record PortUnmapped(TimeSpan At, byte Protocol, ushort PublicPort, ushort RemotePort, RemovalCause Cause) : PeerEvent(At);
+
+/// <summary>An ICMP query mapping: inside host + identifier &lt;-&gt; public identifier.</summary>
+public sealed record IcmpMapped(TimeSpan At, uint Inside, ushort InsideId, ushort PublicId) : PeerEvent(At);
+
+public sealed record IcmpUnmapped(TimeSpan At, ushort PublicId, RemovalCause Cause) : PeerEvent(At);
+
+public enum TcpMappingState : byte
+{
+    /// <summary>SYN seen, no reply yet.</summary>
+    Opening,
+    Established,
+
+    /// <summary>FIN seen from one side.</summary>
+    Closing,
+
+    /// <summary>RST, or FIN seen from both sides.</summary>
+    Closed,
+}

@@ -1,0 +1,75 @@
+using VpnMasq.Protocols.Masquerade.Events;
+
+namespace VpnMasq.Protocols.Masquerade.Isakmp;
+
+/// <summary>One ISAKMP/IKE exchange between an inside host and this peer, keyed by its cookies.</summary>
+public sealed class IsakmpExchange
+{
+    public required uint Inside { get; init; }
+    public required ulong InitiatorCookie { get; init; }
+    public ulong ResponderCookie { get; set; }
+    public required TimeSpan Started { get; init; }
+    public TimeSpan LastSeen { get; set; }
+
+    /// <summary>True until the peer's first reply names the responder cookie.</summary>
+    public bool AwaitingReply => ResponderCookie == 0;
+}
+
+/// <summary>The ISAKMP exchanges with one peer on UDP 500 (DESIGN §3.2).</summary>
+public sealed class IsakmpTable
+{
+    private readonly Dictionary<ulong, List<IsakmpExchange>> _byInitiatorCookie = [];
+
+    public int Count { get; private set; }
+
+    /// <summary>The inside host that most recently spoke ISAKMP with this peer; 0 if none.</summary>
+    public uint LatestSpeaker { get; private set; }
+
+    public IEnumerable<IsakmpExchange> Exchanges => _byInitiatorCookie.Values.SelectMany(list => list);
+
+    public IReadOnlyList<IsakmpExchange> WithInitiatorCookie(ulong cookie) =>
+        _byInitiatorCookie.TryGetValue(cookie, out var list) ? list : [];
+
+    public IsakmpExchange? Find(uint inside, ulong initiatorCookie)
+    {
+        if (!_byInitiatorCookie.TryGetValue(initiatorCookie, out var list))
+            return null;
+        foreach (var exchange in list)
+        {
+            if (exchange.Inside == inside)
+                return exchange;
+        }
+
+        return null;
+    }
+
+    public void Apply(IsakmpExchangeStarted e)
+    {
+        if (!_byInitiatorCookie.TryGetValue(e.InitiatorCookie, out var list))
+            _byInitiatorCookie[e.InitiatorCookie] = list = new List<IsakmpExchange>(1);
+        list.Add(new IsakmpExchange { Inside = e.Inside, InitiatorCookie = e.InitiatorCookie, Started = e.At, LastSeen = e.At });
+        Count++;
+    }
+
+    public void Apply(IsakmpResponderLearned e)
+    {
+        foreach (var exchange in WithInitiatorCookie(e.InitiatorCookie))
+        {
+            if (exchange.AwaitingReply)
+            {
+                exchange.ResponderCookie = e.ResponderCookie;
+                exchange.LastSeen = e.At;
+                return;
+            }
+        }
+    }
+
+    public void Apply(IsakmpSpeakerChanged e) => LatestSpeaker = e.Inside;
+
+    /// <summary>Removes every exchange with this initiator cookie.</summary>
+    public void Apply(IsakmpExchangeRemoved e)
+    {
+        if (_byInitiatorCookie.Remove(e.InitiatorCookie, out var list))
+            Count -= list.Count;
+    }
+}

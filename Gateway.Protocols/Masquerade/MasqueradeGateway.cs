@@ -1,0 +1,177 @@
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Icmp;
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Link;
+using VpnMasq.Protocols.Masquerade.Events;
+using VpnMasq.Protocols.Masquerade.Firewall;
+using VpnMasq.Protocols.Masquerade.Fragments;
+
+namespace VpnMasq.Protocols.Masquerade;
+
+/// <summary>
+/// The gateway-wide front (DESIGN §1): dissects a frame, reassembles fragments, applies the
+/// firewall, finds the remote peer and hands the frame to its <see cref="PeerState"/>, then
+/// re-fragments to the link MTU. Single-threaded; the actor layer gives each peer its own owner.
+/// </summary>
+public sealed class MasqueradeGateway
+{
+    private readonly Dictionary<uint, PeerState> _peers = [];
+    private readonly FragmentReassembler _reassembler;
+    private readonly FrameDecision _decision;
+
+    public MasqueradeGateway(MasqueradeOptions options)
+    {
+        Settings = new MasqueradeSettings(options);
+        Firewall = options.Rules.Count == 0
+            ? FirewallRules.MasqueradeEverything
+            : FirewallRules.Parse(options.Rules, options.InsideInterface);
+        _reassembler = new FragmentReassembler(options.Limits);
+        _decision = new FrameDecision(Settings, Firewall);
+    }
+
+    public MasqueradeSettings Settings { get; }
+    public FirewallRules Firewall { get; }
+    public IReadOnlyDictionary<uint, PeerState> Peers => _peers;
+
+    /// <summary>Frames whose IPv4 source is in an Inside network are outbound (DESIGN §5.2).</summary>
+    public Direction DirectionOf(in Dissection d) => Settings.Options.IsInside(d.Source) ? Direction.Outbound : Direction.Inbound;
+
+    /// <summary>
+    /// Decides one Ethernet frame. <paramref name="frame"/> may be rewritten in place; events for
+    /// state changes of the verdict's peer are appended to <paramref name="events"/>.
+    /// </summary>
+    public Verdict Process(byte[] frame, Direction? direction, TimeSpan now, List<PeerEvent> events)
+    {
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        if (d.Kind == FrameKind.NotIpv4 && d.IsOk)
+            return Verdict.Drop(DropReason.NotIpv4, ProtocolLabel.Other, 0);
+        if (!d.IsOk)
+            return Verdict.Drop(DropReason.Malformed, LabelOf(d), PeerOf(d, direction ?? DirectionOf(d)));
+        var dir = direction ?? DirectionOf(d);
+        if (d.IsFragment)
+            return ProcessFragment(frame, d, dir, now, events);
+        return Decide(frame, d, dir, now, events);
+    }
+
+    private Verdict Decide(byte[] frame, in Dissection d, Direction dir, TimeSpan now, List<PeerEvent> events)
+    {
+        uint peerAddress = PeerOf(d, dir);
+        var verdict = _decision.Before(frame, d, dir, peerAddress);
+        if (verdict is { } early)
+            return early;
+        var peer = FindOrCreatePeer(peerAddress);
+        if (peer is null)
+            return Verdict.Drop(DropReason.TableFull, LabelOf(d), peerAddress);
+        var result = peer.Handle(frame, d, dir, now, events);
+        if (result.Action == VerdictAction.Forward)
+            result = _decision.After(frame, d, result);
+        return result;
+    }
+
+    private Verdict ProcessFragment(byte[] frame, in Dissection d, Direction dir, TimeSpan now, List<PeerEvent> events)
+    {
+        uint peer = PeerOf(d, dir);
+        var added = _reassembler.Add(frame, d.NetworkOffset, now);
+        switch (added.Status)
+        {
+            case ReassemblyStatus.Held:
+                return Verdict.Hold(LabelOf(d), peer);
+            case ReassemblyStatus.Invalid:
+                return Verdict.Drop(added.Error == FragmentError.Malformed ? DropReason.Malformed : DropReason.FragmentInvalid, LabelOf(d), peer);
+        }
+
+        // The whole datagram is decided as one, then cut again to the outgoing MTU.
+        var whole = added.Frame!;
+        var wd = FrameDissector.Dissect(LinkType.Ethernet, whole);
+        if (!wd.IsOk)
+            return Verdict.Drop(DropReason.Malformed, LabelOf(wd), peer);
+        var verdict = Decide(whole, wd, dir, now, events);
+        if (verdict.Action != VerdictAction.Forward)
+            return verdict;
+        var outputs = new List<OutputFrame>();
+        if (verdict.SendInput)
+        {
+            foreach (var piece in Fragmenter.Fragment(whole, wd.NetworkOffset, Settings.Options.Limits.Mtu))
+                outputs.Add(new OutputFrame(piece, verdict.Side));
+        }
+
+        if (verdict.Extra is { } extra)
+            outputs.AddRange(extra);
+        return verdict with { SendInput = false, Extra = outputs };
+    }
+
+    /// <summary>Expires entries everywhere and forgets peers that hold nothing; returns each peer's events.</summary>
+    public IReadOnlyList<(uint Peer, PeerEvent Event)> Sweep(TimeSpan now)
+    {
+        var all = new List<(uint, PeerEvent)>();
+        var events = new List<PeerEvent>();
+        foreach (var (address, peer) in _peers.ToList())
+        {
+            events.Clear();
+            peer.Sweep(now, events);
+            all.AddRange(events.Select(e => (address, e)));
+            if (peer.EntryCount == 0 && peer.Esp.Waiting.Count == 0)
+                _peers.Remove(address);
+        }
+
+        _reassembler.Expire(now);
+        return all;
+    }
+
+    /// <summary>The public address changed ("auto", DESIGN §3.7): every mapping bound to the old one closes at once.</summary>
+    public IReadOnlyList<(uint Peer, PeerEvent Event)> ChangePublicAddress(uint address, TimeSpan now)
+    {
+        var all = new List<(uint, PeerEvent)>();
+        if (address == Settings.PublicAddress)
+            return all;
+        Settings.PublicAddress = address;
+        var events = new List<PeerEvent>();
+        foreach (var (peerAddress, peer) in _peers)
+        {
+            events.Clear();
+            peer.CloseAll(now, RemovalCause.AddressChanged, events);
+            all.AddRange(events.Select(e => (peerAddress, e)));
+        }
+
+        return all;
+    }
+
+    /// <summary>Returns the peer's state, creating it; null when the peer limit is reached (a flood of new remotes).</summary>
+    public PeerState? FindOrCreatePeer(uint address)
+    {
+        if (_peers.TryGetValue(address, out var peer))
+            return peer;
+        if (_peers.Count >= Settings.Options.Limits.Peers)
+            return null;
+        peer = new PeerState(address, Settings);
+        _peers[address] = peer;
+        return peer;
+    }
+
+    /// <summary>
+    /// The remote peer a frame belongs to: the destination going out, the source coming in — except an
+    /// inbound ICMP error, which belongs to the peer the quoted datagram was sent to (a router on the path may report it).
+    /// </summary>
+    public static uint PeerOf(in Dissection d, Direction direction)
+    {
+        if (direction == Direction.Outbound)
+            return d.Destination;
+        return d.Kind == FrameKind.Icmp && IcmpTypes.IsError(d.IcmpType) ? QuotedDestination(d) : d.Source;
+    }
+
+    private static uint QuotedDestination(in Dissection d) => d.QuotedDestination != 0 ? d.QuotedDestination : d.Source;
+
+    public static ProtocolLabel LabelOf(in Dissection d) => d.Protocol switch
+    {
+        IpProtocol.Esp => ProtocolLabel.Esp,
+        IpProtocol.Ah => ProtocolLabel.Ah,
+        IpProtocol.Gre => ProtocolLabel.Gre,
+        IpProtocol.Icmp => ProtocolLabel.Icmp,
+        IpProtocol.Tcp when d.SourcePort == 1723 || d.DestinationPort == 1723 => ProtocolLabel.Pptp,
+        IpProtocol.Tcp => ProtocolLabel.Tcp,
+        IpProtocol.Udp when d.Kind is FrameKind.NatTEsp => ProtocolLabel.Esp,
+        IpProtocol.Udp when d.SourcePort is 500 or 4500 || d.DestinationPort is 500 or 4500 => ProtocolLabel.Isakmp,
+        IpProtocol.Udp => ProtocolLabel.Udp,
+        _ => ProtocolLabel.Other,
+    };
+}

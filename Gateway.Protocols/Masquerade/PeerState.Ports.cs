@@ -1,0 +1,204 @@
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Isakmp;
+using VpnMasq.Protocols.Masquerade.Events;
+using VpnMasq.Protocols.Masquerade.Ports;
+using VpnMasq.Protocols.Pptp;
+using VpnMasq.Protocols.Rewriting;
+using VpnMasq.Protocols.Tcp;
+
+namespace VpnMasq.Protocols.Masquerade;
+
+// Plain TCP/UDP masquerade (DESIGN §3.1) and port forwards (§3.5).
+public sealed partial class PeerState
+{
+    private Verdict OutboundPort(byte[] frame, in Dissection d, TimeSpan now)
+    {
+        var label = Label(d);
+        var mapping = Ports.FindOutbound(d.Protocol, d.Source, d.SourcePort, d.DestinationPort);
+        if (mapping is not null && IsExpired(mapping, now))
+        {
+            Unmap(mapping, RemovalCause.Expired, now);
+            mapping = null;
+        }
+
+        if (mapping is null)
+        {
+            // A stray segment of a connection we never saw open gets no mapping (it would only draw a RST).
+            if (d.Protocol == IpProtocol.Tcp && (d.TcpFlags & TcpFlags.Syn) == 0)
+                return Verdict.Drop(DropReason.NoMapping, label, Remote, d.Source);
+            if (!MakeRoom(now))
+                return Verdict.Drop(DropReason.TableFull, label, Remote, d.Source);
+            uint inside = d.Source;
+            byte protocol = d.Protocol;
+            ushort publicPort = Ports.ChoosePublicPort(protocol, d.SourcePort, d.DestinationPort, Options.Ports,
+                port => _settings.IsForwardedPort(protocol, port, inside));
+            if (publicPort == 0)
+                return Verdict.Drop(DropReason.PortsExhausted, label, Remote, d.Source);
+            Emit(new PortMapped(now, d.Protocol, d.Source, d.SourcePort, d.DestinationPort, publicPort, ViaForward: false));
+            mapping = Ports.FindOutbound(d.Protocol, d.Source, d.SourcePort, d.DestinationPort)!;
+        }
+
+        mapping.LastSeen = now;
+        if (d.Protocol == IpProtocol.Tcp)
+        {
+            TrackTcp(mapping, d.TcpFlags, fromInside: true, now);
+            if (IsPptpControl(mapping))
+            {
+                var drop = ReadPptpControl(frame, d, mapping, Direction.Outbound, now);
+                if (drop != DropReason.None)
+                    return Verdict.Drop(drop, ProtocolLabel.Pptp, Remote, d.Source);
+            }
+        }
+
+        var datagram = Datagram(frame, d);
+        PacketRewriter.SetSourceAddress(datagram, PublicAddress);
+        if (mapping.PublicPort != d.SourcePort)
+            PacketRewriter.SetSourcePort(datagram, mapping.PublicPort);
+        return Verdict.Send(label, Remote, mapping.Inside, Side.Outside);
+    }
+
+    private Verdict InboundPort(byte[] frame, in Dissection d, TimeSpan now)
+    {
+        var label = Label(d);
+        var mapping = Ports.FindInbound(d.Protocol, d.DestinationPort, d.SourcePort);
+        if (mapping is not null && IsExpired(mapping, now))
+        {
+            Unmap(mapping, RemovalCause.Expired, now);
+            mapping = null;
+        }
+
+        if (mapping is null)
+        {
+            if (_settings.FindPortForward(d.Protocol, d.DestinationPort) is not { } forward)
+                return Verdict.Drop(DropReason.NoMapping, label, Remote);
+            if (d.Protocol == IpProtocol.Tcp && (d.TcpFlags & TcpFlags.Syn) == 0)
+                return Verdict.Drop(DropReason.NoMapping, label, Remote, forward.TargetAddress);
+            if (!MakeRoom(now))
+                return Verdict.Drop(DropReason.TableFull, label, Remote, forward.TargetAddress);
+            Emit(new PortMapped(now, d.Protocol, forward.TargetAddress, forward.TargetPort, d.SourcePort, d.DestinationPort, ViaForward: true));
+            mapping = Ports.FindInbound(d.Protocol, d.DestinationPort, d.SourcePort)!;
+        }
+
+        mapping.LastSeen = now;
+        if (d.Protocol == IpProtocol.Tcp)
+        {
+            TrackTcp(mapping, d.TcpFlags, fromInside: false, now);
+            if (IsPptpControl(mapping))
+            {
+                var drop = ReadPptpControl(frame, d, mapping, Direction.Inbound, now);
+                if (drop != DropReason.None)
+                    return Verdict.Drop(drop, ProtocolLabel.Pptp, Remote, mapping.Inside);
+            }
+        }
+
+        var datagram = Datagram(frame, d);
+        PacketRewriter.SetDestinationAddress(datagram, mapping.Inside);
+        if (mapping.InsidePort != d.DestinationPort)
+            PacketRewriter.SetDestinationPort(datagram, mapping.InsidePort);
+        return Verdict.Send(label, Remote, mapping.Inside, Side.Inside);
+    }
+
+    /// <summary>TCP mappings follow the connection (DESIGN §3.1): state changes are events, packets are not.</summary>
+    private void TrackTcp(PortMapping mapping, TcpFlags flags, bool fromInside, TimeSpan now)
+    {
+        var next = mapping.State;
+        if ((flags & TcpFlags.Rst) != 0)
+        {
+            next = TcpMappingState.Closed;
+        }
+        else if ((flags & TcpFlags.Fin) != 0)
+        {
+            if (fromInside)
+                mapping.FinFromInside = true;
+            else
+                mapping.FinFromRemote = true;
+            next = mapping.FinFromInside && mapping.FinFromRemote ? TcpMappingState.Closed : TcpMappingState.Closing;
+        }
+        else if (mapping.State == TcpMappingState.Opening && (flags & TcpFlags.Ack) != 0 && fromInside == mapping.ViaForward)
+        {
+            // An ACK from the side that did not open the connection establishes it.
+            next = TcpMappingState.Established;
+        }
+
+        if (next != mapping.State && !(mapping.State == TcpMappingState.Closed && next != TcpMappingState.Closed))
+            Emit(new TcpStateChanged(now, mapping.PublicPort, mapping.RemotePort, next));
+    }
+
+    private bool IsExpired(PortMapping mapping, TimeSpan now) => now - mapping.LastSeen > Lifetime(mapping);
+
+    private TimeSpan Lifetime(PortMapping mapping)
+    {
+        var ports = Options.Ports;
+        if (mapping.Protocol == IpProtocol.Udp)
+        {
+            // NAT-T keepalives (every 20 s) must hold 4500 mappings as long as the IKE SA lives (DESIGN §3.2).
+            bool ike = mapping.RemotePort is NatTraversal.Port or FrameDissector.IsakmpPort
+                || mapping.InsidePort is NatTraversal.Port or FrameDissector.IsakmpPort;
+            return ike ? Options.Isakmp.Lifetime : ports.UdpLifetime;
+        }
+
+        return mapping.State switch
+        {
+            TcpMappingState.Established => ports.TcpEstablishedLifetime,
+            TcpMappingState.Closing => ports.TcpTransitoryLifetime,
+            TcpMappingState.Closed => ports.TcpClosingLifetime,
+            _ => ports.TcpTransitoryLifetime,
+        };
+    }
+
+    private void Unmap(PortMapping mapping, RemovalCause cause, TimeSpan now)
+    {
+        if (IsPptpControl(mapping))
+        {
+            foreach (var call in Calls.OnConnection(mapping.Inside, mapping.InsidePort).ToList())
+                Emit(new PptpCallUnmapped(now, call.MasqueradedCallId, cause));
+        }
+
+        Emit(new PortUnmapped(now, mapping.Protocol, mapping.PublicPort, mapping.RemotePort, cause));
+    }
+
+    private static bool IsPptpControl(PortMapping mapping) =>
+        mapping.Protocol == IpProtocol.Tcp && (mapping.RemotePort == PptpControlMessage.TcpPort || mapping.InsidePort == PptpControlMessage.TcpPort);
+
+    /// <summary>
+    /// Keeps the peer within its entry limit: evicts the least recently used port or ICMP mapping.
+    /// False when nothing can be evicted (the table is full of ESP/ISAKMP/PPTP state).
+    /// </summary>
+    private bool MakeRoom(TimeSpan now)
+    {
+        if (EntryCount < Options.Limits.EntriesPerPeer)
+            return true;
+        PortMapping? oldest = null;
+        foreach (var mapping in Ports.Mappings)
+        {
+            if (oldest is null || mapping.LastSeen < oldest.LastSeen)
+                oldest = mapping;
+        }
+
+        IcmpMapping? oldestIcmp = null;
+        foreach (var mapping in Icmp.Mappings)
+        {
+            if (oldestIcmp is null || mapping.LastSeen < oldestIcmp.LastSeen)
+                oldestIcmp = mapping;
+        }
+
+        if (oldestIcmp is not null && (oldest is null || oldestIcmp.LastSeen < oldest.LastSeen))
+            Emit(new IcmpUnmapped(now, oldestIcmp.PublicId, RemovalCause.Evicted));
+        else if (oldest is not null)
+            Unmap(oldest, RemovalCause.Evicted, now);
+        else
+            return false;
+        return true;
+    }
+
+    private static ProtocolLabel Label(in Dissection d) => d.Kind switch
+    {
+        FrameKind.Isakmp or FrameKind.NatTIsakmp or FrameKind.NatTKeepalive => ProtocolLabel.Isakmp,
+        FrameKind.NatTEsp => ProtocolLabel.Esp,
+        FrameKind.Tcp when d.SourcePort == PptpControlMessage.TcpPort || d.DestinationPort == PptpControlMessage.TcpPort => ProtocolLabel.Pptp,
+        FrameKind.Tcp => ProtocolLabel.Tcp,
+        FrameKind.Udp => ProtocolLabel.Udp,
+        _ => ProtocolLabel.Other,
+    };
+}

@@ -1,0 +1,54 @@
+using VpnMasq.Protocols.Masquerade.Events;
+
+namespace VpnMasq.Protocols.Masquerade.Ports;
+
+/// <summary>ICMP query mappings towards one peer: inside host + identifier &lt;-&gt; public identifier.</summary>
+public sealed class IcmpTable
+{
+    private readonly Dictionary<(uint Inside, ushort Id), IcmpMapping> _outbound = [];
+    private readonly Dictionary<ushort, IcmpMapping> _inbound = [];
+    private ushort _cursor;
+
+    public int Count => _inbound.Count;
+    public IEnumerable<IcmpMapping> Mappings => _inbound.Values;
+
+    public IcmpMapping? FindOutbound(uint inside, ushort id) => _outbound.GetValueOrDefault((inside, id));
+
+    public IcmpMapping? FindInbound(ushort publicId) => _inbound.GetValueOrDefault(publicId);
+
+    /// <summary>The inside identifier when free, else the next free one; null when all 65536 are used.</summary>
+    public ushort? ChoosePublicId(ushort insideId)
+    {
+        if (!_inbound.ContainsKey(insideId))
+            return insideId;
+        for (int i = 0; i < 65536; i++)
+        {
+            ushort candidate = (ushort)(_cursor + i);
+            if (!_inbound.ContainsKey(candidate))
+            {
+                _cursor = (ushort)(candidate + 1);
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    public void Apply(IcmpMapped e)
+    {
+        var mapping = new IcmpMapping(e.Inside, e.InsideId, e.PublicId) { LastSeen = e.At };
+        _outbound[(e.Inside, e.InsideId)] = mapping;
+        _inbound[e.PublicId] = mapping;
+    }
+
+    public void Apply(IcmpUnmapped e)
+    {
+        if (_inbound.Remove(e.PublicId, out var mapping))
+            _outbound.Remove((mapping.Inside, mapping.InsideId));
+    }
+}
+
+public sealed record IcmpMapping(uint Inside, ushort InsideId, ushort PublicId)
+{
+    public TimeSpan LastSeen { get; set; }
+}

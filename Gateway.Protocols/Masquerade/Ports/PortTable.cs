@@ -1,0 +1,80 @@
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Masquerade.Events;
+
+namespace VpnMasq.Protocols.Masquerade.Ports;
+
+/// <summary>
+/// The TCP/UDP mappings towards one remote peer, indexed both ways. A public port is free when no
+/// mapping uses it towards the same remote port, so the same public port serves many remotes.
+/// </summary>
+public sealed class PortTable
+{
+    private readonly Dictionary<(byte Protocol, uint Inside, ushort InsidePort, ushort RemotePort), PortMapping> _outbound = [];
+    private readonly Dictionary<(byte Protocol, ushort PublicPort, ushort RemotePort), PortMapping> _inbound = [];
+    private ushort _cursor;
+
+    public int Count => _inbound.Count;
+    public IEnumerable<PortMapping> Mappings => _inbound.Values;
+
+    public PortMapping? FindOutbound(byte protocol, uint inside, ushort insidePort, ushort remotePort) =>
+        _outbound.GetValueOrDefault((protocol, inside, insidePort, remotePort));
+
+    public PortMapping? FindInbound(byte protocol, ushort publicPort, ushort remotePort) =>
+        _inbound.GetValueOrDefault((protocol, publicPort, remotePort));
+
+    public bool IsFree(byte protocol, ushort publicPort, ushort remotePort) => !_inbound.ContainsKey((protocol, publicPort, remotePort));
+
+    /// <summary>
+    /// Picks a public port: the inside port itself when free towards that remote port and not
+    /// reserved, otherwise the next free one in the configured range. 0 when the range is exhausted.
+    /// </summary>
+    public ushort ChoosePublicPort(byte protocol, ushort insidePort, ushort remotePort, PortOptions options, Func<ushort, bool> reserved)
+    {
+        if (insidePort != 0 && IsFree(protocol, insidePort, remotePort) && !reserved(insidePort))
+            return insidePort;
+        int size = options.LastPort - options.FirstPort + 1;
+        for (int i = 0; i < size; i++)
+        {
+            ushort candidate = (ushort)(options.FirstPort + ((_cursor + i) % size));
+            if (IsFree(protocol, candidate, remotePort) && !reserved(candidate))
+            {
+                _cursor = (ushort)((_cursor + i + 1) % size);
+                return candidate;
+            }
+        }
+
+        return 0;
+    }
+
+    public void Apply(PortMapped e)
+    {
+        var mapping = new PortMapping
+        {
+            Protocol = e.Protocol,
+            Inside = e.Inside,
+            InsidePort = e.InsidePort,
+            RemotePort = e.RemotePort,
+            PublicPort = e.PublicPort,
+            ViaForward = e.ViaForward,
+            State = TcpMappingState.Opening,
+            LastSeen = e.At,
+        };
+        _outbound[(e.Protocol, e.Inside, e.InsidePort, e.RemotePort)] = mapping;
+        _inbound[(e.Protocol, e.PublicPort, e.RemotePort)] = mapping;
+    }
+
+    public void Apply(TcpStateChanged e)
+    {
+        if (FindInbound(IpProtocol.Tcp, e.PublicPort, e.RemotePort) is { } mapping)
+        {
+            mapping.State = e.State;
+            mapping.LastSeen = e.At;
+        }
+    }
+
+    public void Apply(PortUnmapped e)
+    {
+        if (_inbound.Remove((e.Protocol, e.PublicPort, e.RemotePort), out var mapping))
+            _outbound.Remove((mapping.Protocol, mapping.Inside, mapping.InsidePort, mapping.RemotePort));
+    }
+}

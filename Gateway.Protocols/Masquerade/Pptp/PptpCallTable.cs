@@ -1,0 +1,94 @@
+using VpnMasq.Protocols.Masquerade.Events;
+
+namespace VpnMasq.Protocols.Masquerade.Pptp;
+
+/// <summary>A PPTP call whose inside party's Call ID is masqueraded towards this peer (HOWTO §2.6).</summary>
+public sealed class PptpCall
+{
+    public required uint Inside { get; init; }
+
+    /// <summary>The inside end of the control connection the call belongs to.</summary>
+    public required ushort InsidePort { get; init; }
+    public required ushort CallId { get; init; }
+    public required ushort MasqueradedCallId { get; init; }
+
+    /// <summary>The peer's own Call ID, once its reply names it; 0 before.</summary>
+    public ushort PeerCallId { get; set; }
+    public TimeSpan LastSeen { get; set; }
+}
+
+/// <summary>Call-ID masquerade state towards one peer: original &lt;-&gt; masqueraded, unique per peer.</summary>
+public sealed class PptpCallTable
+{
+    private readonly Dictionary<(uint Inside, ushort CallId), PptpCall> _byOriginal = [];
+    private readonly Dictionary<ushort, PptpCall> _byMasqueraded = [];
+
+    public int Count => _byMasqueraded.Count;
+    public IEnumerable<PptpCall> Calls => _byMasqueraded.Values;
+
+    public PptpCall? FindOriginal(uint inside, ushort callId) => _byOriginal.GetValueOrDefault((inside, callId));
+
+    public PptpCall? FindMasqueraded(ushort masqueradedCallId) => _byMasqueraded.GetValueOrDefault(masqueradedCallId);
+
+    public PptpCall? FindByPeerCallId(uint inside, ushort insidePort, ushort peerCallId)
+    {
+        foreach (var call in _byMasqueraded.Values)
+        {
+            if (call.Inside == inside && call.InsidePort == insidePort && call.PeerCallId == peerCallId)
+                return call;
+        }
+
+        return null;
+    }
+
+    public IEnumerable<PptpCall> OnConnection(uint inside, ushort insidePort) =>
+        _byMasqueraded.Values.Where(c => c.Inside == inside && c.InsidePort == insidePort);
+
+    /// <summary>
+    /// Chooses the masqueraded Call ID: the original when free, else one with the same high byte, so a
+    /// Call ID field split across two TCP segments can still be translated (the high byte already left
+    /// untouched in the first segment). Falls back to any free ID; 0 when none is free.
+    /// </summary>
+    public ushort Choose(ushort callId)
+    {
+        if (callId != 0 && !_byMasqueraded.ContainsKey(callId))
+            return callId;
+        int high = callId & 0xFF00;
+        for (int low = 1; low < 256; low++)
+        {
+            ushort candidate = (ushort)(high | ((callId + low) & 0xFF));
+            if (candidate != 0 && !_byMasqueraded.ContainsKey(candidate))
+                return candidate;
+        }
+
+        for (int candidate = 1; candidate <= ushort.MaxValue; candidate++)
+        {
+            if (!_byMasqueraded.ContainsKey((ushort)candidate))
+                return (ushort)candidate;
+        }
+
+        return 0;
+    }
+
+    public void Apply(PptpCallMapped e)
+    {
+        var call = new PptpCall
+        {
+            Inside = e.Inside, InsidePort = e.InsidePort, CallId = e.CallId, MasqueradedCallId = e.MasqueradedCallId, LastSeen = e.At,
+        };
+        _byOriginal[(e.Inside, e.CallId)] = call;
+        _byMasqueraded[e.MasqueradedCallId] = call;
+    }
+
+    public void Apply(PptpPeerCallIdLearned e)
+    {
+        if (FindMasqueraded(e.MasqueradedCallId) is { } call)
+            call.PeerCallId = e.PeerCallId;
+    }
+
+    public void Apply(PptpCallUnmapped e)
+    {
+        if (_byMasqueraded.Remove(e.MasqueradedCallId, out var call))
+            _byOriginal.Remove((call.Inside, call.CallId));
+    }
+}

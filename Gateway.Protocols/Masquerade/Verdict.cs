@@ -1,0 +1,62 @@
+namespace VpnMasq.Protocols.Masquerade;
+
+public enum VerdictAction : byte
+{
+    /// <summary>Send the frame(s): the input frame rewritten in place, and/or <see cref="Verdict.Extra"/>.</summary>
+    Forward,
+    Drop,
+
+    /// <summary>Kept for reassembly (an IP fragment); nothing to send yet.</summary>
+    Hold,
+}
+
+/// <summary>The side of the gateway a frame is sent out on.</summary>
+public enum Side : byte
+{
+    Inside,
+    Outside,
+}
+
+/// <summary>The protocol label of a decision, as events and counters name it (DESIGN §5.2).</summary>
+public enum ProtocolLabel : byte
+{
+    Other,
+    Esp,
+    Isakmp,
+    Gre,
+    Pptp,
+    Tcp,
+    Udp,
+    Icmp,
+    Ah,
+}
+
+/// <summary>A frame to send that is not the input frame rewritten in place (fan-out copies, fragments).</summary>
+public readonly record struct OutputFrame(byte[] Frame, Side Side);
+
+/// <summary>
+/// What the gateway decided for one input frame. In the common case the input frame was rewritten
+/// in place and is to be sent on <see cref="Side"/>; fan-out and fragmentation add <see cref="Extra"/> frames.
+/// </summary>
+public readonly record struct Verdict(
+    VerdictAction Action,
+    DropReason Reason,
+    ProtocolLabel Protocol,
+    uint Peer,
+    uint Inside,
+    Side Side,
+    bool SendInput,
+    IReadOnlyList<OutputFrame>? Extra = null)
+{
+    public static Verdict Drop(DropReason reason, ProtocolLabel protocol, uint peer, uint inside = 0) =>
+        new(VerdictAction.Drop, reason, protocol, peer, inside, default, false);
+
+    public static Verdict Send(ProtocolLabel protocol, uint peer, uint inside, Side side) =>
+        new(VerdictAction.Forward, DropReason.None, protocol, peer, inside, side, true);
+
+    public static Verdict Hold(ProtocolLabel protocol, uint peer) =>
+        new(VerdictAction.Hold, DropReason.None, protocol, peer, 0, default, false);
+
+    /// <summary>How many frames this verdict sends.</summary>
+    public int FrameCount => (SendInput ? 1 : 0) + (Extra?.Count ?? 0);
+}
