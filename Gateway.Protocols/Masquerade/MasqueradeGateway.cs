@@ -71,6 +71,7 @@ public sealed class MasqueradeGateway
     private Verdict ProcessFragment(byte[] frame, in Dissection d, Direction dir, TimeSpan now, List<PeerEvent> events)
     {
         uint peer = PeerOf(d, dir);
+        _reassembler.Expire(now);
         var added = _reassembler.Add(frame, d.NetworkOffset, now);
         switch (added.Status)
         {
