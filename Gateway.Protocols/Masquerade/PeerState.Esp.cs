@@ -71,7 +71,11 @@ public sealed partial class PeerState
         // Round-robin: while other hosts wait, only a waiting host takes the next turn, and never
         // the one whose turn just ended; a newcomer joins the queue.
         Esp.DropStaleWaiters(now, Options.Esp.InitLifetime);
-        bool othersWaiting = Esp.Waiting.Any(w => w.Inside != inside);
+
+        // With parallel sessions off, a waiter that another host's entry would refuse cannot take a turn,
+        // so it must not hold up that host's next SA (the reply lets "the next initial packet" proceed).
+        bool othersWaiting = Esp.Waiting.Any(w => w.Inside != inside
+            && (Options.Esp.ParallelSessions || !Esp.HasEntryFromOtherHost(w.Inside)));
         if (othersWaiting && (Esp.TurnEndedHost == inside || !Esp.IsWaiting(inside)))
         {
             Emit(new EspInitBlocked(now, inside, spi));

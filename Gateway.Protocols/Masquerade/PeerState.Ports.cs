@@ -48,6 +48,7 @@ public sealed partial class PeerState
                 var drop = ReadPptpControl(frame, d, mapping, Direction.Outbound, now);
                 if (drop != DropReason.None)
                     return Verdict.Drop(drop, ProtocolLabel.Pptp, Remote, d.Source);
+                EndCallsOfClosedConnection(mapping, now);
             }
         }
 
@@ -89,6 +90,7 @@ public sealed partial class PeerState
                 var drop = ReadPptpControl(frame, d, mapping, Direction.Inbound, now);
                 if (drop != DropReason.None)
                     return Verdict.Drop(drop, ProtocolLabel.Pptp, Remote, mapping.Inside);
+                EndCallsOfClosedConnection(mapping, now);
             }
         }
 
@@ -150,16 +152,36 @@ public sealed partial class PeerState
     private void Unmap(PortMapping mapping, RemovalCause cause, TimeSpan now)
     {
         if (IsPptpControl(mapping))
-        {
-            foreach (var call in Calls.OnConnection(mapping.Inside, mapping.InsidePort).ToList())
-                Emit(new PptpCallUnmapped(now, call.MasqueradedCallId, cause));
-        }
+            EndCalls(mapping, cause, now);
 
         Emit(new PortUnmapped(now, mapping.Protocol, mapping.PublicPort, mapping.RemotePort, cause));
     }
 
+    /// <summary>
+    /// The control connection has closed (FIN both ways, or RST): its calls end now, not when the
+    /// mapping expires, or GRE would still reach the client for the closing lifetime (DESIGN §3.4).
+    /// </summary>
+    private void EndCallsOfClosedConnection(PortMapping mapping, TimeSpan now)
+    {
+        if (mapping.State == TcpMappingState.Closed)
+            EndCalls(mapping, RemovalCause.Closed, now);
+    }
+
+    private void EndCalls(PortMapping mapping, RemovalCause cause, TimeSpan now)
+    {
+        foreach (var call in Calls.OnConnection(mapping.Inside, mapping.InsidePort).ToList())
+            Emit(new PptpCallUnmapped(now, call.MasqueradedCallId, cause));
+    }
+
+    /// <summary>
+    /// A control connection goes to the PPTP server's port 1723: the remote's for an inside client, the
+    /// inside host's through a forward for an inside server. Testing "either port is 1723" also caught an
+    /// inside client that merely picked 1723 as its ephemeral source port (old Windows stacks use
+    /// 1024-5000) and dropped its plain TCP (e.g. HTTP) as malformed PPTP.
+    /// </summary>
     private static bool IsPptpControl(PortMapping mapping) =>
-        mapping.Protocol == IpProtocol.Tcp && (mapping.RemotePort == PptpControlMessage.TcpPort || mapping.InsidePort == PptpControlMessage.TcpPort);
+        mapping.Protocol == IpProtocol.Tcp
+        && (mapping.ViaForward ? mapping.InsidePort : mapping.RemotePort) == PptpControlMessage.TcpPort;
 
     /// <summary>
     /// Keeps the peer within its entry limit: evicts the least recently used port or ICMP mapping.

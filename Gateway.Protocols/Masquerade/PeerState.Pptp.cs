@@ -103,8 +103,9 @@ public sealed partial class PeerState
         var cursor = live;
         for (int i = already; i < data.Length; i++)
         {
-            if (!ReadStreamByte(ref cursor, datagram, dataOffset - segmentOffset + i, data[i], mapping, direction, now, connection, sequence + (uint)i))
-                return DropReason.Malformed;
+            var drop = ReadStreamByte(ref cursor, datagram, dataOffset - segmentOffset + i, data[i], mapping, direction, now, connection, sequence + (uint)i);
+            if (drop != DropReason.None)
+                return drop;
         }
 
         cursor.NextSequence = sequence + (uint)data.Length;
@@ -113,7 +114,7 @@ public sealed partial class PeerState
     }
 
     /// <summary>Advances the reader over one stream byte; rewrites it when it is the low byte of an inside Call ID.</summary>
-    private bool ReadStreamByte(
+    private DropReason ReadStreamByte(
         ref PptpStreamCursor cursor, Span<byte> datagram, int transportOffset, byte value, PortMapping mapping,
         Direction direction, TimeSpan now, PptpControlConnection connection, uint streamSequence)
     {
@@ -123,8 +124,8 @@ public sealed partial class PeerState
             cursor.Header[position] = value;
             cursor.Position++;
             if (cursor.Position == PptpControlMessage.HeaderLength && !cursor.ValidateHeader())
-                return false;
-            return true;
+                return DropReason.Malformed;
+            return DropReason.None;
         }
 
         var layout = cursor.Layout;
@@ -139,7 +140,8 @@ public sealed partial class PeerState
         if (ownField)
         {
             ushort original = (ushort)((cursor.FieldHigh << 8) | value);
-            ushort translated = TranslateInsideCallId(original, cursor.Type, mapping, direction, now);
+            if (!TryTranslateInsideCallId(original, cursor.Type, mapping, direction, now, out ushort translated))
+                return DropReason.PptpCallIdExhausted;
             if (direction == Direction.Outbound)
                 cursor.CallIdValue = original;
             else
@@ -167,24 +169,38 @@ public sealed partial class PeerState
             cursor.StartMessage();
         }
 
-        return true;
+        return DropReason.None;
     }
 
-    /// <summary>Outbound: the inside party's ID becomes the masqueraded one (mapping it if new); inbound: back again.</summary>
-    private ushort TranslateInsideCallId(ushort id, PptpControlType type, PortMapping mapping, Direction direction, TimeSpan now)
+    /// <summary>
+    /// Outbound: the inside party's ID becomes the masqueraded one (mapping it if new); inbound: back again.
+    /// False when a new call finds no free ID with its high byte: passing the ID unchanged would collide
+    /// with the call that holds it, so the segment is dropped instead.
+    /// </summary>
+    private bool TryTranslateInsideCallId(ushort id, PptpControlType type, PortMapping mapping, Direction direction, TimeSpan now, out ushort translated)
     {
+        translated = id;
         if (direction == Direction.Inbound)
-            return Calls.FindMasqueraded(id) is { } known && known.Inside == mapping.Inside ? known.CallId : id;
+        {
+            if (Calls.FindMasqueraded(id) is { } known && known.Inside == mapping.Inside)
+                translated = known.CallId;
+            return true;
+        }
+
         if (Calls.FindOriginal(mapping.Inside, id) is { } call)
-            return call.MasqueradedCallId;
+        {
+            translated = call.MasqueradedCallId;
+            return true;
+        }
+
         if (type is not (PptpControlType.OutgoingCallRequest or PptpControlType.IncomingCallRequest
             or PptpControlType.OutgoingCallReply or PptpControlType.IncomingCallReply))
-            return id;
-        ushort masqueraded = Calls.Choose(id);
-        if (masqueraded == 0)
-            return id;
-        Emit(new PptpCallMapped(now, mapping.Inside, mapping.InsidePort, id, masqueraded));
-        return masqueraded;
+            return true;
+        translated = Calls.Choose(id);
+        if (translated == 0)
+            return false;
+        Emit(new PptpCallMapped(now, mapping.Inside, mapping.InsidePort, id, translated));
+        return true;
     }
 
     /// <summary>Acts on a whole message: learn the peer's Call ID, drop calls that end.</summary>

@@ -25,10 +25,16 @@ public static class PacketRewriter
     /// <summary>Rewrites the identifier of an ICMP query (echo, timestamp, …) and fixes the ICMP checksum.</summary>
     public static void SetIcmpIdentifier(Span<byte> datagram, ushort identifier)
     {
-        var icmp = datagram[HeaderLength(datagram)..];
+        var icmp = datagram[HeaderLength(datagram)..TotalLength(datagram)];
         ushort old = BinaryPrimitives.ReadUInt16BigEndian(icmp[4..]);
         BinaryPrimitives.WriteUInt16BigEndian(icmp[4..], identifier);
         UpdateChecksumField(icmp[2..], old, identifier);
+
+        // RFC 1624 eqn. 3 never yields 0xFFFF, yet an all-zero message (echo reply, identifier 0,
+        // sequence 0, no data) sums to +0 and only 0xFFFF verifies (RFC 1071). The IP header, TCP
+        // and UDP (pseudo-header) can never be all zero; ICMP can, so check here.
+        if (BinaryPrimitives.ReadUInt16BigEndian(icmp[2..]) == 0 && InternetChecksum.Add(0, icmp) == 0)
+            BinaryPrimitives.WriteUInt16BigEndian(icmp[2..], 0xFFFF);
     }
 
     /// <summary>GRE v1: rewrites the Call ID half of the key. Enhanced GRE has no checksum to fix.</summary>

@@ -28,7 +28,7 @@ public sealed class EspTable
     private readonly Dictionary<(uint Inside, uint Spi), EspEntry> _byOutbound = [];
     private readonly Dictionary<uint, EspEntry> _byInbound = [];
 
-    /// <summary>Hosts whose initial packet was blocked, in the order they first asked for a turn, with when.</summary>
+    /// <summary>Hosts whose initial packet was blocked, in the order they first asked for a turn, with when they last asked.</summary>
     private readonly List<(uint Inside, TimeSpan Since)> _waiting = [];
 
     /// <summary>Each host's latest initial packet time: "most recently rekeyed" (HOWTO §6.2).</summary>
@@ -74,8 +74,14 @@ public sealed class EspTable
     {
         if (Outstanding is { } outstanding && outstanding.Inside != e.Inside)
             outstanding.Collided = true;
-        if (!IsWaiting(e.Inside))
+        // A host that keeps asking is not stale: its patience counts from its latest blocked packet, not
+        // its first. Keeping the first time let DropStaleWaiters forget a host still retrying every few
+        // seconds, so the holder whose InitLifetime ran out took the next turn again (no round-robin).
+        int at = _waiting.FindIndex(w => w.Inside == e.Inside);
+        if (at < 0)
             _waiting.Add((e.Inside, e.At));
+        else
+            _waiting[at] = (e.Inside, e.At);
     }
 
     public void Apply(EspInitRetried e)

@@ -47,7 +47,7 @@ public sealed class PptpCallTable
     /// <summary>
     /// Chooses the masqueraded Call ID: the original when free, else one with the same high byte, so a
     /// Call ID field split across two TCP segments can still be translated (the high byte already left
-    /// untouched in the first segment). Falls back to any free ID; 0 when none is free.
+    /// untouched in the first segment). 0 when every ID with that high byte is taken.
     /// </summary>
     public ushort Choose(ushort callId)
     {
@@ -61,12 +61,8 @@ public sealed class PptpCallTable
                 return candidate;
         }
 
-        for (int candidate = 1; candidate <= ushort.MaxValue; candidate++)
-        {
-            if (!_byMasqueraded.ContainsKey((ushort)candidate))
-                return (ushort)candidate;
-        }
-
+        // No fallback to another high byte: only the low byte is ever rewritten, so such an ID would
+        // reach the server as (old high, new low) — possibly another client's call.
         return 0;
     }
 

@@ -1,0 +1,229 @@
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Icmp;
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Link;
+using VpnMasq.Protocols.Tcp;
+using VpnMasq.Protocols.Tests.Support;
+using static VpnMasq.Protocols.Tests.Frames.TestFrames;
+
+namespace VpnMasq.Protocols.Tests.Frames;
+
+/// <summary>The fields and offsets a dissection carries, and where it stops on bad frames.</summary>
+public sealed class FrameDissectorFieldTests
+{
+    private static Dissection Dissect(byte[] datagram) => FrameDissector.Dissect(LinkType.Ethernet, Ethernet(datagram));
+
+    [Fact]
+    public void Dissect_Tcp_ReadsPortsAndFlags()
+    {
+        var d = Dissect(TcpSyn());
+
+        Assert.Equal((50000, 1723, TcpFlags.Syn), (d.SourcePort, d.DestinationPort, d.TcpFlags));
+    }
+
+    [Fact]
+    public void Dissect_TcpWithOptions_PutsApplicationAfterTheOptions() => Assert.Equal(14 + 20 + 24, Dissect(TcpSyn()).ApplicationOffset);
+
+    [Fact]
+    public void Dissect_Ipv4_ReadsAddressesAndProtocol()
+    {
+        var d = Dissect(OpenVpnUdp());
+
+        Assert.Equal((Datagrams.Inside, Datagrams.Remote, IpProtocol.Udp), (d.Source, d.Destination, d.Protocol));
+    }
+
+    [Fact]
+    public void Dissect_VlanTaggedFrame_FindsIpv4After18Bytes()
+    {
+        var d = FrameDissector.Dissect(LinkType.Ethernet, Ethernet(OpenVpnUdp(), vlan: 42));
+
+        Assert.Equal((FrameKind.Udp, 18), (d.Kind, d.NetworkOffset));
+    }
+
+    [Fact]
+    public void Dissect_FramePaddedTo60Bytes_EndsNetworkAtTotalLength()
+    {
+        var frame = Ethernet(NatTKeepalive());
+        Array.Resize(ref frame, 60);
+
+        Assert.Equal(14 + 29, FrameDissector.Dissect(LinkType.Ethernet, frame).NetworkEnd);
+    }
+
+    [Fact]
+    public void Dissect_PaddedKeepalive_IsStillKeepalive()
+    {
+        var frame = Ethernet(NatTKeepalive());
+        Array.Resize(ref frame, 60);
+
+        Assert.Equal(FrameKind.NatTKeepalive, FrameDissector.Dissect(LinkType.Ethernet, frame).Kind);
+    }
+
+    [Fact]
+    public void Dissect_Ieee8023Frame_IsNotIpv4WithoutError()
+    {
+        var frame = Ethernet(new byte[46], etherType: 46);
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+
+        Assert.Equal((FrameKind.NotIpv4, ParseStatus.Ok), (d.Kind, d.Status));
+    }
+
+    [Fact]
+    public void Dissect_LinuxCooked_FindsIpv4After16Bytes()
+    {
+        byte[] frame = [.. Datagrams.Hex("0000 0001 0006 020000000001 0000 0800"), .. OpenVpnUdp()];
+        var d = FrameDissector.Dissect(LinkType.LinuxCooked, frame);
+
+        Assert.Equal((FrameKind.Udp, 16), (d.Kind, d.NetworkOffset));
+    }
+
+    [Theory]
+    [InlineData("02000000")] // written by a little-endian host
+    [InlineData("00000002")] // written by a big-endian host
+    public void Dissect_NullLoopbackAfInet_FindsIpv4After4Bytes(string family)
+    {
+        byte[] frame = [.. Datagrams.Hex(family), .. OpenVpnUdp()];
+        var d = FrameDissector.Dissect(LinkType.Null, frame);
+
+        Assert.Equal((FrameKind.Udp, 4), (d.Kind, d.NetworkOffset));
+    }
+
+    [Fact]
+    public void Dissect_NullLoopbackOtherFamily_IsNotIpv4()
+    {
+        byte[] frame = [.. Datagrams.Hex("18000000"), .. new byte[40]]; // AF_INET6 on BSD
+        Assert.Equal(FrameKind.NotIpv4, FrameDissector.Dissect(LinkType.Null, frame).Kind);
+    }
+
+    [Theory]
+    [InlineData(LinkType.Raw)]
+    [InlineData(LinkType.Ipv4)]
+    public void Dissect_RawIp_FindsIpv4AtOffset0(LinkType linkType)
+    {
+        var d = FrameDissector.Dissect(linkType, OpenVpnUdp());
+
+        Assert.Equal((FrameKind.Udp, 0), (d.Kind, d.NetworkOffset));
+    }
+
+    [Fact]
+    public void Dissect_Icmp_ReadsTypeAndIdentifier()
+    {
+        var d = Dissect(EchoRequest());
+
+        Assert.Equal((IcmpType.EchoRequest, (ushort)0x4D2), (d.IcmpType, d.IcmpIdentifier));
+    }
+
+    [Fact]
+    public void Dissect_Esp_ReadsSpi() => Assert.Equal(0xC0FF_EE01u, Dissect(EspPacket()).Spi);
+
+    [Fact]
+    public void Dissect_Ah_ReadsSpi() => Assert.Equal(0xCAFE_BABEu, Dissect(AhPacket()).Spi);
+
+    [Fact]
+    public void Dissect_NatTEsp_ReadsSpi() => Assert.Equal(0xC0FF_EE02u, Dissect(NatTEspPacket()).Spi);
+
+    [Fact]
+    public void Dissect_Gre_ReadsVersionAndCallId()
+    {
+        var d = Dissect(GreV1());
+
+        Assert.Equal(((byte)1, (ushort)0x4A2B), (d.GreVersion, d.GreCallId));
+    }
+
+    [Fact]
+    public void Dissect_Isakmp_ReadsCookiesAndVersion()
+    {
+        var d = Dissect(IkeOnPort500());
+
+        Assert.Equal((Initiator, Responder, (byte)1), (d.InitiatorCookie, d.ResponderCookie, d.IsakmpMajorVersion));
+    }
+
+    [Fact]
+    public void Dissect_Isakmp_PutsApplicationAtTheIsakmpHeader() => Assert.Equal(14 + 20 + 8, Dissect(IkeOnPort500()).ApplicationOffset);
+
+    [Fact]
+    public void Dissect_NatTIsakmp_PutsApplicationAfterTheNonEspMarker() => Assert.Equal(14 + 20 + 8 + 4, Dissect(NatTIke()).ApplicationOffset);
+
+    [Fact]
+    public void Dissect_Fragment_ReadsIdentification() => Assert.Equal(77, Dissect(Fragment()).IpIdentification);
+
+    [Fact]
+    public void Dissect_FirstFragmentOnPort500_IsUdpWithoutReadingIsakmp()
+    {
+        var ip = new Ipv4Fields(Datagrams.Inside, Datagrams.Remote, IpProtocol.Udp, 0, MoreFragments: true);
+        var udp = Datagrams.UdpSegment(500, 500, IsakmpMessage(1).AsSpan(0, 16)); // the rest arrives later
+        udp[5] = 200;                                                              // UDP length covers all of it
+
+        var d = Dissect(Datagrams.BuildUnchecked(ip, udp));
+
+        Assert.Equal((FrameKind.Udp, ParseStatus.Ok, true), (d.Kind, d.Status, d.IsFragment));
+    }
+
+    [Fact]
+    public void Dissect_TruncatedEthernet_FailsAtLinkTooShort()
+    {
+        var d = FrameDissector.Dissect(LinkType.Ethernet, new byte[10]);
+
+        Assert.Equal((ParseStatus.TooShort, FrameLayer.Link), (d.Status, d.FailedLayer));
+    }
+
+    [Fact]
+    public void Dissect_UnknownLinkType_FailsAtLinkUnsupported()
+    {
+        var d = FrameDissector.Dissect((LinkType)147, OpenVpnUdp());
+
+        Assert.Equal((ParseStatus.Unsupported, FrameLayer.Link), (d.Status, d.FailedLayer));
+    }
+
+    [Fact]
+    public void Dissect_Ipv6BytesUnderIpv4EtherType_FailsAtNetworkMalformed()
+    {
+        var datagram = OpenVpnUdp();
+        datagram[0] = 0x65;
+        var d = Dissect(datagram);
+
+        Assert.Equal((ParseStatus.Malformed, FrameLayer.Network), (d.Status, d.FailedLayer));
+    }
+
+    [Fact]
+    public void Dissect_TcpDataOffset4_FailsAtTransportMalformed()
+    {
+        var datagram = TcpSyn();
+        datagram[20 + 12] = 0x40;
+        var d = Dissect(datagram);
+
+        Assert.Equal((ParseStatus.Malformed, FrameLayer.Transport), (d.Status, d.FailedLayer));
+    }
+
+    [Fact]
+    public void Dissect_IsakmpVersion3OnPort500_FailsAtApplicationMalformed()
+    {
+        var d = Dissect(Datagrams.Udp(500, 500, IsakmpMessage(3)));
+
+        Assert.Equal((ParseStatus.Malformed, FrameLayer.Application), (d.Status, d.FailedLayer));
+    }
+
+    [Fact]
+    public void Dissect_TwoBytesOnPort4500_FailsAtApplicationTooShort()
+    {
+        var d = Dissect(Datagrams.Udp(4500, 4500, [1, 2]));
+
+        Assert.Equal((ParseStatus.TooShort, FrameLayer.Application), (d.Status, d.FailedLayer));
+    }
+
+    public static TheoryData<string> Ipv4Frames() => new()
+    {
+        nameof(TestFrames.TcpSyn), nameof(TestFrames.OpenVpnUdp), nameof(TestFrames.EchoRequest), nameof(TestFrames.EspPacket),
+        nameof(TestFrames.AhPacket), nameof(TestFrames.GreV1), nameof(TestFrames.NatTIke), nameof(TestFrames.NatTEspPacket),
+        nameof(TestFrames.NatTKeepalive), nameof(TestFrames.Fragment), nameof(TestFrames.Sctp),
+    };
+
+    [Theory]
+    [MemberData(nameof(Ipv4Frames))]
+    public void Dissect_EveryTruncatedPrefix_FailsWithoutThrowing(string kind)
+    {
+        var datagram = (byte[])typeof(TestFrames).GetMethod(kind)!.Invoke(null, null)!;
+        var frame = Ethernet(datagram);
+        for (int length = 0; length < frame.Length; length++)
+            Assert.False(FrameDissector.Dissect(LinkType.Ethernet, frame.AsSpan(0, length)).IsOk, $"prefix of {length} bytes");
+    }
+}

@@ -1,0 +1,51 @@
+using VpnMasq.Protocols.Checksums;
+using VpnMasq.Protocols.Icmp;
+using static VpnMasq.Protocols.Tests.Masquerade.TestFrames;
+
+namespace VpnMasq.Protocols.Tests.Masquerade.Ports;
+
+// DESIGN §3.1: ICMP errors follow the mapping of the datagram they quote, whoever reports them.
+public sealed class IcmpErrorTests
+{
+    private const int QuoteOffset = 20 + 8;
+
+    /// <summary>Host B's datagram to Remote:53 as it left (A holds source port 5000, so B's was moved).</summary>
+    private static (GatewayUnderTest Gateway, byte[] Sent) MovedDatagramFromB()
+    {
+        var gateway = GatewayUnderTest.Create();
+        gateway.Send(UdpFrame(InsideA, 5000, Remote, 53));
+        var sent = DatagramOf(gateway.Send(UdpFrame(InsideB, 5000, Remote, 53, [1, 2, 3, 4])).Outside);
+        return (gateway, sent);
+    }
+
+    /// <summary>Where the quote inside a delivered error now points: its source address and port, and its header checksum.</summary>
+    private static (uint Source, ushort Port, ushort HeaderChecksum) Quote(byte[] frame)
+    {
+        var quote = DatagramOf(frame).AsSpan(QuoteOffset);
+        return (ReadUInt32(quote[12..]), ReadUInt16(quote, 20), InternetChecksum.Compute(quote[..20]));
+    }
+
+    [Fact]
+    public void PortUnreachable_FromRemote_GoesToInsideHostWithQuoteRewritten()
+    {
+        var (gateway, sent) = MovedDatagramFromB();
+
+        var error = gateway.Send(IcmpErrorFrame(Remote, Public, IcmpType.DestinationUnreachable, 3, sent)).Inside;
+
+        Assert.Equal(InsideB, Dissect(error).Destination);
+        Assert.Equal((InsideB, (ushort)5000, (ushort)0), Quote(error));
+    }
+
+    [Fact]
+    public void TimeExceeded_FromRouterOnPath_GoesToInsideHostWithQuoteRewritten()
+    {
+        var (gateway, sent) = MovedDatagramFromB();
+
+        var error = gateway.Send(IcmpErrorFrame(Router, Public, IcmpType.TimeExceeded, 0, sent)).Inside;
+
+        Assert.Equal((Router, InsideB), (Dissect(error).Source, Dissect(error).Destination));
+        Assert.Equal((InsideB, (ushort)5000, (ushort)0), Quote(error));
+    }
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> bytes) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
+}
