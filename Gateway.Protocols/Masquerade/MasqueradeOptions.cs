@@ -68,7 +68,7 @@ public sealed record LimitOptions
     /// <summary>Most entries (mappings, SAs, calls) one remote peer may hold; the oldest idle one is evicted beyond it.</summary>
     public int EntriesPerPeer { get; init; } = 4096;
 
-    /// <summary>Most remote peers the gateway tracks; the least recently active peer is evicted beyond it.</summary>
+    /// <summary>Most remote peers the gateway tracks; beyond it new peers are refused (table-full) and idle empty ones are swept.</summary>
     public int Peers { get; init; } = 100_000;
 
     /// <summary>Most fragment trains held for reassembly at once.</summary>

@@ -17,7 +17,8 @@ public sealed partial class PeerState
         var exchange = Isakmp.Find(inside, d.InitiatorCookie);
         if (exchange is not null && now - exchange.LastSeen > Options.Isakmp.Lifetime)
         {
-            Emit(new IsakmpExchangeRemoved(now, d.InitiatorCookie, RemovalCause.Expired));
+            // Only this host's exchange: another host may share the initiator cookie under its own responder cookie.
+            Emit(new IsakmpExchangeRemoved(now, d.InitiatorCookie, RemovalCause.Expired, inside));
             exchange = null;
         }
 

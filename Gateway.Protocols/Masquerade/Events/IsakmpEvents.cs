@@ -9,4 +9,9 @@ public sealed record IsakmpResponderLearned(TimeSpan At, ulong InitiatorCookie, 
 /// <summary>The inside host that most recently spoke ISAKMP with this peer changed.</summary>
 public sealed record IsakmpSpeakerChanged(TimeSpan At, uint Inside) : PeerEvent(At);
 
-public sealed record IsakmpExchangeRemoved(TimeSpan At, ulong InitiatorCookie, RemovalCause Cause) : PeerEvent(At);
+/// <summary>
+/// Exchanges with this initiator cookie left the table: only <paramref name="Inside"/>'s when it is set,
+/// every host's when it is 0. Two hosts may share an initiator cookie once each has its responder cookie
+/// (DESIGN §3.2), so one host's expired exchange must not take the other's with it.
+/// </summary>
+public sealed record IsakmpExchangeRemoved(TimeSpan At, ulong InitiatorCookie, RemovalCause Cause, uint Inside = 0) : PeerEvent(At);

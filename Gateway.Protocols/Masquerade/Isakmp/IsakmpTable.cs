@@ -66,10 +66,14 @@ public sealed class IsakmpTable
 
     public void Apply(IsakmpSpeakerChanged e) => LatestSpeaker = e.Inside;
 
-    /// <summary>Removes every exchange with this initiator cookie.</summary>
+    /// <summary>Removes the host's exchange with this initiator cookie, or every one when no host is named.</summary>
     public void Apply(IsakmpExchangeRemoved e)
     {
-        if (_byInitiatorCookie.Remove(e.InitiatorCookie, out var list))
-            Count -= list.Count;
+        if (!_byInitiatorCookie.TryGetValue(e.InitiatorCookie, out var list))
+            return;
+        int removed = e.Inside == 0 ? list.Count : list.RemoveAll(x => x.Inside == e.Inside);
+        Count -= removed;
+        if (e.Inside == 0 || list.Count == 0)
+            _byInitiatorCookie.Remove(e.InitiatorCookie);
     }
 }
