@@ -68,8 +68,9 @@ internal static class ReplayCommand
             }
 
             peerEvents.Clear();
-            var direction = Classify(gateway, frame);
-            var verdict = gateway.Process(frame, direction, now, peerEvents);
+            var dissection = Protocols.Frames.FrameDissector.Dissect(Protocols.Link.LinkType.Ethernet, frame);
+            var direction = Classify(gateway, dissection);
+            var verdict = gateway.Process(frame, dissection, direction, now, peerEvents);
             summary.Count(verdict);
             events?.Write(seconds, direction, verdict);
             if (verdict.Action != VerdictAction.Forward)
@@ -84,13 +85,10 @@ internal static class ReplayCommand
     }
 
     /// <summary>Outbound when the IPv4 source is in an Inside network (DESIGN §5.2); non-IPv4 frames count as inbound.</summary>
-    private static Direction Classify(MasqueradeGateway gateway, byte[] frame)
-    {
-        var d = Protocols.Frames.FrameDissector.Dissect(Protocols.Link.LinkType.Ethernet, frame);
-        return d.Status == Protocols.ParseStatus.Ok || d.FailedLayer > Protocols.Frames.FrameLayer.Network
+    private static Direction Classify(MasqueradeGateway gateway, in Protocols.Frames.Dissection d) =>
+        d.Status == Protocols.ParseStatus.Ok || d.FailedLayer > Protocols.Frames.FrameLayer.Network
             ? gateway.DirectionOf(d)
             : Direction.Inbound;
-    }
 
     private static void Write(CaptureFileWriterDevice writer, byte[] frame, PosixTimeval timeval) =>
         writer.Write(new RawCapture(LinkLayers.Ethernet, timeval, frame));

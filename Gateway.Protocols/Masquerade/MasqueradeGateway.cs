@@ -40,9 +40,12 @@ public sealed class MasqueradeGateway
     /// Decides one Ethernet frame. <paramref name="frame"/> may be rewritten in place; events for
     /// state changes of the verdict's peer are appended to <paramref name="events"/>.
     /// </summary>
-    public Verdict Process(byte[] frame, Direction? direction, TimeSpan now, List<PeerEvent> events)
+    public Verdict Process(byte[] frame, Direction? direction, TimeSpan now, List<PeerEvent> events) =>
+        Process(frame, FrameDissector.Dissect(LinkType.Ethernet, frame), direction, now, events);
+
+    /// <summary>Decides a frame the caller has already dissected (so it is read once per frame).</summary>
+    public Verdict Process(byte[] frame, in Dissection d, Direction? direction, TimeSpan now, List<PeerEvent> events)
     {
-        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
         if (d.Kind == FrameKind.NotIpv4 && d.IsOk)
             return Verdict.Drop(DropReason.NotIpv4, ProtocolLabel.Other, 0);
         if (!d.IsOk)

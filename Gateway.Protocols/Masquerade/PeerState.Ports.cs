@@ -14,7 +14,7 @@ public sealed partial class PeerState
 {
     private Verdict OutboundPort(byte[] frame, in Dissection d, TimeSpan now)
     {
-        var label = Label(d);
+        var label = MasqueradeGateway.LabelOf(d);
         var mapping = Ports.FindOutbound(d.Protocol, d.Source, d.SourcePort, d.DestinationPort);
         if (mapping is not null && IsExpired(mapping, now))
         {
@@ -61,7 +61,7 @@ public sealed partial class PeerState
 
     private Verdict InboundPort(byte[] frame, in Dissection d, TimeSpan now)
     {
-        var label = Label(d);
+        var label = MasqueradeGateway.LabelOf(d);
         var mapping = Ports.FindInbound(d.Protocol, d.DestinationPort, d.SourcePort);
         if (mapping is not null && IsExpired(mapping, now))
         {
@@ -213,14 +213,4 @@ public sealed partial class PeerState
             return false;
         return true;
     }
-
-    private static ProtocolLabel Label(in Dissection d) => d.Kind switch
-    {
-        FrameKind.Isakmp or FrameKind.NatTIsakmp or FrameKind.NatTKeepalive => ProtocolLabel.Isakmp,
-        FrameKind.NatTEsp => ProtocolLabel.Esp,
-        FrameKind.Tcp when d.SourcePort == PptpControlMessage.TcpPort || d.DestinationPort == PptpControlMessage.TcpPort => ProtocolLabel.Pptp,
-        FrameKind.Tcp => ProtocolLabel.Tcp,
-        FrameKind.Udp => ProtocolLabel.Udp,
-        _ => ProtocolLabel.Other,
-    };
 }
