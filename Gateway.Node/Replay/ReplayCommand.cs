@@ -1,6 +1,9 @@
 using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;
+using Akka.Actor;
+using VpnMasq.Actors.Peers;
+using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Configuration;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade;
@@ -18,6 +21,19 @@ internal static class ReplayCommand
     private static readonly uint DefaultPublicAddress = Ipv4Address.Parse("200.200.200.200");
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>A cluster of one on a free loopback port; nothing persists; sweeps follow the capture's clock, not a timer.</summary>
+    private static readonly NodeSettings ReplayNodeSettings = new()
+    {
+        SystemName = "vpnmasq-replay",
+        LogLevel = "WARNING",
+        Hostname = "127.0.0.1",
+        Port = 0,
+        Journal = JournalProvider.InMemory,
+        SweepInterval = TimeSpan.Zero,
+        ShardCount = 10,
+        UseFlowCache = false,
+    };
+
     public static int Run(string[] args, TextWriter error)
     {
         var arguments = ReplayArguments.Parse(args);
@@ -30,7 +46,14 @@ internal static class ReplayCommand
         return 0;
     }
 
-    public static ReplaySummary Replay(ReplayArguments arguments, MasqueradeOptions options)
+    public static ReplaySummary Replay(ReplayArguments arguments, MasqueradeOptions options) =>
+        ReplayAsync(arguments, options).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs the capture through the same pipeline as a live node — gateway front, flow cache, sharded
+    /// peer actors — on a single-node cluster in this process with an in-memory journal.
+    /// </summary>
+    public static async Task<ReplaySummary> ReplayAsync(ReplayArguments arguments, MasqueradeOptions options)
     {
         if (!File.Exists(arguments.Input))
             throw new FileNotFoundException($"{arguments.Input}: no such file");
@@ -50,9 +73,10 @@ internal static class ReplayCommand
         writer.Open(new DeviceConfiguration { LinkLayerType = LinkLayers.Ethernet });
         using var events = arguments.Events is null ? null : new DecisionEventWriter(arguments.Events);
 
-        var gateway = new MasqueradeGateway(options);
+        await using var node = await GatewayNode.StartAsync(ReplayNodeSettings, options).ConfigureAwait(false);
+        await node.WhenUpAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         var summary = new ReplaySummary();
-        var peerEvents = new List<PeerEvent>();
+        var peers = new HashSet<uint>();
         TimeSpan lastSweep = TimeSpan.Zero;
         while (reader.GetNextPacket(out var capture) == GetPacketStatus.PacketRead)
         {
@@ -63,16 +87,18 @@ internal static class ReplayCommand
             var now = TimeSpan.FromTicks((long)timeval.Seconds * TimeSpan.TicksPerSecond + (long)timeval.MicroSeconds * 10);
             if (now - lastSweep > SweepInterval)
             {
-                gateway.Sweep(now);
+                node.Ingress.Front.Sweep(now);
+                foreach (var peer in peers)
+                    node.Peers.Tell(new SweepPeer(peer, now));
                 lastSweep = now;
             }
 
-            peerEvents.Clear();
-            var dissection = Protocols.Frames.FrameDissector.Dissect(Protocols.Link.LinkType.Ethernet, frame);
-            var direction = Classify(gateway, dissection);
-            var verdict = gateway.Process(frame, dissection, direction, now, peerEvents);
+            var decision = await node.Ingress.DecideAsync(frame, direction: null, now).ConfigureAwait(false);
+            var verdict = decision.Verdict;
+            if (verdict.Peer != 0)
+                peers.Add(verdict.Peer);
             summary.Count(verdict);
-            events?.Write(seconds, direction, verdict);
+            events?.Write(seconds, decision.Direction, verdict);
             if (verdict.Action != VerdictAction.Forward)
                 continue;
             if (verdict.SendInput)
@@ -83,12 +109,6 @@ internal static class ReplayCommand
 
         return summary;
     }
-
-    /// <summary>Outbound when the IPv4 source is in an Inside network (DESIGN §5.2); non-IPv4 frames count as inbound.</summary>
-    private static Direction Classify(MasqueradeGateway gateway, in Protocols.Frames.Dissection d) =>
-        d.Status == Protocols.ParseStatus.Ok || d.FailedLayer > Protocols.Frames.FrameLayer.Network
-            ? gateway.DirectionOf(d)
-            : Direction.Inbound;
 
     private static void Write(CaptureFileWriterDevice writer, byte[] frame, PosixTimeval timeval) =>
         writer.Write(new RawCapture(LinkLayers.Ethernet, timeval, frame));

@@ -23,6 +23,9 @@ public enum DropReason : byte
     NotIpv4,
     UnsupportedProtocol,
     AddressChanged,
+
+    /// <summary>The peer's owner did not answer in time (its node died and its shards have not moved yet).</summary>
+    OwnerUnavailable,
 }
 
 public static class DropReasons
@@ -50,6 +53,7 @@ public static class DropReasons
         DropReason.NotIpv4 => "not-ipv4",
         DropReason.UnsupportedProtocol => "unsupported-protocol",
         DropReason.AddressChanged => "address-changed",
+        DropReason.OwnerUnavailable => "owner-unavailable",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

@@ -46,33 +46,32 @@ public sealed class MasqueradeGateway
     /// <summary>Decides a frame the caller has already dissected (so it is read once per frame).</summary>
     public Verdict Process(byte[] frame, in Dissection d, Direction? direction, TimeSpan now, List<PeerEvent> events)
     {
+        if (Prepare(frame, d, direction, now, out var request) is { } early)
+            return early;
+        var peer = FindOrCreatePeer(request.Peer);
+        if (peer is null)
+            return Verdict.Drop(DropReason.TableFull, LabelOf(request.Dissection), request.Peer);
+        var verdict = peer.Handle(request.Frame, request.Dissection, request.Direction, now, events);
+        return Complete(request, verdict);
+    }
+
+    /// <summary>
+    /// Everything before the peer's decision: dissection checks, fragment reassembly, the firewall chains
+    /// before masquerade. Returns the verdict when one is reached without the peer; otherwise null, and
+    /// <paramref name="request"/> says what the peer must decide. The actor pipeline asks the peer's owner
+    /// in between; <see cref="Process(byte[], in Dissection, Direction?, TimeSpan, List{PeerEvent})"/> asks the local peer.
+    /// </summary>
+    public Verdict? Prepare(byte[] frame, in Dissection d, Direction? direction, TimeSpan now, out PeerRequest request)
+    {
+        request = default;
         if (d.Kind == FrameKind.NotIpv4 && d.IsOk)
             return Verdict.Drop(DropReason.NotIpv4, ProtocolLabel.Other, 0);
         if (!d.IsOk)
             return Verdict.Drop(DropReason.Malformed, LabelOf(d), PeerOf(d, direction ?? DirectionOf(d)));
         var dir = direction ?? DirectionOf(d);
-        if (d.IsFragment)
-            return ProcessFragment(frame, d, dir, now, events);
-        return Decide(frame, d, dir, now, events);
-    }
+        if (!d.IsFragment)
+            return Before(frame, d, dir, reassembled: false, out request);
 
-    private Verdict Decide(byte[] frame, in Dissection d, Direction dir, TimeSpan now, List<PeerEvent> events)
-    {
-        uint peerAddress = PeerOf(d, dir);
-        var verdict = _decision.Before(frame, d, dir, peerAddress);
-        if (verdict is { } early)
-            return early;
-        var peer = FindOrCreatePeer(peerAddress);
-        if (peer is null)
-            return Verdict.Drop(DropReason.TableFull, LabelOf(d), peerAddress);
-        var result = peer.Handle(frame, d, dir, now, events);
-        if (result.Action == VerdictAction.Forward)
-            result = _decision.After(frame, d, result);
-        return result;
-    }
-
-    private Verdict ProcessFragment(byte[] frame, in Dissection d, Direction dir, TimeSpan now, List<PeerEvent> events)
-    {
         uint peer = PeerOf(d, dir);
         _reassembler.Expire(now);
         var added = _reassembler.Add(frame, d.NetworkOffset, now);
@@ -89,7 +88,30 @@ public sealed class MasqueradeGateway
         var wd = FrameDissector.Dissect(LinkType.Ethernet, whole);
         if (!wd.IsOk)
             return Verdict.Drop(DropReason.Malformed, LabelOf(wd), peer);
-        var verdict = Decide(whole, wd, dir, now, events);
+        return Before(whole, wd, dir, reassembled: true, out request);
+    }
+
+    private Verdict? Before(byte[] frame, in Dissection d, Direction dir, bool reassembled, out PeerRequest request)
+    {
+        request = default;
+        uint peerAddress = PeerOf(d, dir);
+        if (_decision.Before(frame, d, dir, peerAddress) is { } early)
+            return reassembled ? Refragment(frame, d, early) : early;
+        request = new PeerRequest(frame, d, dir, peerAddress, reassembled);
+        return null;
+    }
+
+    /// <summary>Everything after the peer's decision: the output chain, and re-fragmentation to the link MTU.</summary>
+    public Verdict Complete(in PeerRequest request, Verdict peerVerdict)
+    {
+        var result = peerVerdict;
+        if (result.Action == VerdictAction.Forward)
+            result = _decision.After(request.Frame, request.Dissection, result);
+        return request.Reassembled ? Refragment(request.Frame, request.Dissection, result) : result;
+    }
+
+    private Verdict Refragment(byte[] whole, in Dissection wd, Verdict verdict)
+    {
         if (verdict.Action != VerdictAction.Forward)
             return verdict;
         var outputs = new List<OutputFrame>();

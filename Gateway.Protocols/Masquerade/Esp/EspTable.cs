@@ -60,6 +60,28 @@ public sealed class EspTable
 
     public bool IsWaiting(uint inside) => _waiting.Exists(w => w.Inside == inside);
 
+    /// <summary>Puts back entries and the turn queue from a snapshot.</summary>
+    public void Restore(
+        IEnumerable<(EspEntry Entry, bool Outstanding)> entries,
+        IEnumerable<(uint Inside, TimeSpan Since)> waiting,
+        IEnumerable<(uint Inside, TimeSpan At)> lastRekey,
+        uint turnEndedHost)
+    {
+        foreach (var (entry, outstanding) in entries)
+        {
+            _byOutbound[(entry.Inside, entry.OutboundSpi)] = entry;
+            if (entry.InboundSpi != 0)
+                _byInbound[entry.InboundSpi] = entry;
+            if (outstanding)
+                Outstanding = entry;
+        }
+
+        _waiting.AddRange(waiting);
+        foreach (var (inside, at) in lastRekey)
+            _lastRekey[inside] = at;
+        TurnEndedHost = turnEndedHost;
+    }
+
     public void Apply(EspInitStarted e)
     {
         var entry = new EspEntry { Inside = e.Inside, OutboundSpi = e.OutboundSpi, Created = e.At, LastSeen = e.At };

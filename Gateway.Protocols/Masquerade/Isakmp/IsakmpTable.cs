@@ -43,6 +43,17 @@ public sealed class IsakmpTable
         return null;
     }
 
+    /// <summary>Puts back an exchange from a snapshot.</summary>
+    public void Restore(IsakmpExchange exchange)
+    {
+        if (!_byInitiatorCookie.TryGetValue(exchange.InitiatorCookie, out var list))
+            _byInitiatorCookie[exchange.InitiatorCookie] = list = new List<IsakmpExchange>(1);
+        list.Add(exchange);
+        Count++;
+    }
+
+    public void RestoreLatestSpeaker(uint inside) => LatestSpeaker = inside;
+
     public void Apply(IsakmpExchangeStarted e)
     {
         if (!_byInitiatorCookie.TryGetValue(e.InitiatorCookie, out var list))

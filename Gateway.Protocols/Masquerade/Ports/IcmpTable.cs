@@ -34,6 +34,13 @@ public sealed class IcmpTable
         return null;
     }
 
+    /// <summary>Puts back a mapping from a snapshot.</summary>
+    public void Restore(IcmpMapping mapping)
+    {
+        _outbound[(mapping.Inside, mapping.InsideId)] = mapping;
+        _inbound[mapping.PublicId] = mapping;
+    }
+
     public void Apply(IcmpMapped e)
     {
         var mapping = new IcmpMapping(e.Inside, e.InsideId, e.PublicId) { LastSeen = e.At };

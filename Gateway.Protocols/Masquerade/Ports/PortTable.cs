@@ -46,6 +46,13 @@ public sealed class PortTable
         return 0;
     }
 
+    /// <summary>Puts back a mapping from a snapshot.</summary>
+    public void Restore(PortMapping mapping)
+    {
+        _outbound[(mapping.Protocol, mapping.Inside, mapping.InsidePort, mapping.RemotePort)] = mapping;
+        _inbound[(mapping.Protocol, mapping.PublicPort, mapping.RemotePort)] = mapping;
+    }
+
     public void Apply(PortMapped e)
     {
         var mapping = new PortMapping

@@ -66,6 +66,13 @@ public sealed class PptpCallTable
         return 0;
     }
 
+    /// <summary>Puts back a call from a snapshot.</summary>
+    public void Restore(PptpCall call)
+    {
+        _byOriginal[(call.Inside, call.CallId)] = call;
+        _byMasqueraded[call.MasqueradedCallId] = call;
+    }
+
     public void Apply(PptpCallMapped e)
     {
         var call = new PptpCall

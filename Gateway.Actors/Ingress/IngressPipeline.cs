@@ -1,0 +1,102 @@
+using Akka.Actor;
+using VpnMasq.Actors.Peers;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Link;
+using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Flows;
+
+namespace VpnMasq.Actors.Ingress;
+
+/// <summary>
+/// The ingress of one node (DESIGN §1): the gateway front (dissection, reassembly, firewall) runs here;
+/// a frame of an established flow is translated from the flow cache with no message to anyone;
+/// every other frame goes to its peer's shard and waits for the owner's verdict.
+/// Thread-safe: capture threads call it concurrently.
+/// </summary>
+public sealed class IngressPipeline
+{
+    private readonly MasqueradeGateway _front;
+    private readonly FlowIndex _cache;
+    private readonly ActivityRecorder _activity;
+    private readonly IActorRef _peers;
+    private readonly TimeSpan _ownerTimeout;
+    private readonly Lock _reassembly = new();
+    private readonly bool _useFlowCache;
+
+    /// <param name="useFlowCache">
+    /// False sends every frame to its owner. Replay does: a capture's clock runs far ahead of the wall
+    /// clock that batches activity reports, so owners would expire flows the cache kept busy.
+    /// </param>
+    public IngressPipeline(MasqueradeGateway front, FlowIndex cache, ActivityRecorder activity, IActorRef peers, TimeSpan ownerTimeout,
+        bool useFlowCache = true)
+    {
+        _useFlowCache = useFlowCache;
+        _front = front;
+        _cache = cache;
+        _activity = activity;
+        _peers = peers;
+        _ownerTimeout = ownerTimeout;
+    }
+
+    public MasqueradeGateway Front => _front;
+    public FlowIndex Cache => _cache;
+
+    /// <summary>
+    /// Decides one captured Ethernet frame at frame time <paramref name="at"/>. <paramref name="direction"/>
+    /// is the capture side; null classifies by source address (replay). Completes synchronously, without
+    /// allocating, when the front or the flow cache decides.
+    /// </summary>
+    public ValueTask<IngressDecision> DecideAsync(byte[] frame, Direction? direction, TimeSpan at)
+    {
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        return DecideAsync(frame, d, direction, at);
+    }
+
+    public ValueTask<IngressDecision> DecideAsync(byte[] frame, in Dissection d, Direction? direction, TimeSpan at)
+    {
+        var dir = direction ?? (d.IsOk || d.FailedLayer > FrameLayer.Network ? _front.DirectionOf(d) : Direction.Inbound);
+        Verdict? early;
+        PeerRequest request;
+        if (d.IsFragment)
+        {
+            lock (_reassembly)
+                early = _front.Prepare(frame, d, dir, at, out request);
+        }
+        else
+        {
+            early = _front.Prepare(frame, d, dir, at, out request);
+        }
+
+        if (early is { } verdict)
+            return new(new IngressDecision(verdict, dir, DecisionSource.Front, null));
+
+        if (_useFlowCache && _cache.TryTranslate(request.Frame, request.Dissection, request.Direction, request.Peer, _front.Settings.PublicAddress,
+                out var cached, out var flow))
+        {
+            _activity.Record(request.Peer, flow, at);
+            return new(new IngressDecision(_front.Complete(request, cached), dir, DecisionSource.FlowCache, null));
+        }
+
+        return new(AskOwner(request, at));
+    }
+
+    private async Task<IngressDecision> AskOwner(PeerRequest request, TimeSpan at)
+    {
+        FrameDecided answer;
+        try
+        {
+            answer = await _peers.Ask<FrameDecided>(new DecideFrame(request.Peer, request.Frame, request.Direction, at), _ownerTimeout)
+                .ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            var label = MasqueradeGateway.LabelOf(request.Dissection);
+            return new IngressDecision(Verdict.Drop(DropReason.OwnerUnavailable, label, request.Peer), request.Direction, DecisionSource.Owner, null);
+        }
+
+        // Remotely decided frames come back as a copy; rewriting never changes a frame's length.
+        if (!ReferenceEquals(answer.Frame, request.Frame))
+            answer.Frame.AsSpan().CopyTo(request.Frame);
+        return new IngressDecision(_front.Complete(request, answer.Verdict), request.Direction, DecisionSource.Owner, answer.Owner);
+    }
+}

@@ -1,0 +1,226 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using VpnMasq.Actors.Flows;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Link;
+using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Events;
+using VpnMasq.Protocols.Masquerade.Flows;
+using VpnMasq.Protocols.Masquerade.Snapshots;
+
+namespace VpnMasq.Actors.Peers;
+
+/// <summary>
+/// The owner of one remote peer's masquerade state (DESIGN §1): a sharded, event-sourced shell
+/// around <see cref="PeerState"/>. Every decision's events are journaled before its verdict leaves
+/// (Persist stashes later commands meanwhile, so decisions stay serialized per peer), the table is
+/// snapshotted every <see cref="PeerActorSettings.SnapshotEvery"/> events, and the established flows
+/// are published for every node's flow cache whenever they change. No rule logic lives here.
+/// </summary>
+public sealed class PeerActor : ReceivePersistentActor, IWithTimers
+{
+    private const string SweepTimer = "sweep";
+    private const string ActivityTimer = "activity-snapshot";
+
+    private readonly uint _remote;
+    private readonly PeerActorSettings _settings;
+    private readonly IActorRef _flowPublisher;
+    private readonly string _owner;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<PeerEvent> _events = [];
+    private PeerState _state;
+    private IReadOnlyList<EstablishedFlow> _published = [];
+    private int _eventsSinceSnapshot;
+    private bool _activityUnsaved;
+
+    /// <summary>The latest frame time and when (wall clock) it was seen: sweeps advance the frame clock by real time.</summary>
+    private TimeSpan _frameClock;
+    private DateTime _frameClockSetAt = DateTime.UtcNow;
+
+    public PeerActor(string entityId, MasqueradeSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher)
+    {
+        _remote = Ipv4Address.Parse(entityId);
+        _settings = settings;
+        _flowPublisher = flowPublisher;
+        _owner = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        _state = new PeerState(_remote, masquerade);
+        Masquerade = masquerade;
+        PersistenceId = "peer-" + entityId;
+
+        // A remote that only ever drew drops (a scan, stray replies) holds nothing: let it go after a while.
+        Context.SetReceiveTimeout(settings.IdleTimeout);
+
+        Recover<SnapshotOffer>(offer => RecoverSnapshot((PeerSnapshot)offer.Snapshot));
+        Recover<PeerEvent>(e => _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => Recovered());
+
+        Command<DecideFrame>(Decide);
+        Command<ReportActivity>(Touch);
+        Command<SweepPeer>(m => Sweep(m.Now));
+        Command<ClosePeer>(m => Close(m.At));
+        Command<AnnounceSa>(Announce);
+        Command<GetPeerTable>(_ => Sender.Tell(new PeerTable(_state.TakeSnapshot(), _owner, LastSequenceNr)));
+        Command<SweepTick>(_ => Sweep(FrameClockNow()));
+        Command<ActivityTick>(_ => SaveActivity());
+        Command<SaveSnapshotSuccess>(m => DeleteMessages(m.Metadata.SequenceNr));
+        Command<SaveSnapshotFailure>(m => _log.Warning("peer {0}: snapshot failed: {1}", entityId, m.Cause.Message));
+        Command<ReceiveTimeout>(_ => PassivateWhenEmpty());
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(m => _log.Warning("peer {0}: journal cleanup failed: {1}", entityId, m.Cause.Message));
+    }
+
+    public override string PersistenceId { get; }
+    public ITimerScheduler Timers { get; set; } = null!;
+    private MasqueradeSettings Masquerade { get; }
+
+    public static Props Props(string entityId, MasqueradeSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher) =>
+        Akka.Actor.Props.Create(() => new PeerActor(entityId, masquerade, settings, flowPublisher));
+
+    private void RecoverSnapshot(PeerSnapshot snapshot)
+    {
+        _state = new PeerState(_remote, Masquerade);
+        _state.Restore(snapshot);
+    }
+
+    private void Recovered()
+    {
+        _frameClock = _state.LastActivity;
+        _frameClockSetAt = DateTime.UtcNow;
+        PublishFlows();
+        if (_settings.SweepInterval > TimeSpan.Zero)
+            Timers.StartPeriodicTimer(SweepTimer, SweepTick.Instance, _settings.SweepInterval);
+        if (_settings.ActivitySnapshotInterval > TimeSpan.Zero)
+            Timers.StartPeriodicTimer(ActivityTimer, ActivityTick.Instance, _settings.ActivitySnapshotInterval);
+    }
+
+    private void Decide(DecideFrame m)
+    {
+        AdvanceClock(m.At);
+        var frame = m.Frame;
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        _events.Clear();
+        var verdict = d.IsOk
+            ? _state.Handle(frame, d, m.Direction, m.At, _events)
+            : Verdict.Drop(DropReason.Malformed, MasqueradeGateway.LabelOf(d), _remote);
+        var reply = new FrameDecided(verdict, frame, _owner);
+        PersistThen(reply, Sender);
+    }
+
+    private void Announce(AnnounceSa m)
+    {
+        AdvanceClock(m.At);
+        _events.Clear();
+        var refusal = _state.Announce(m.Inside, m.OutboundSpi, m.InboundSpi, m.At, _events);
+        PersistThen(new AnnounceResult(refusal), Sender);
+    }
+
+    private void Sweep(TimeSpan now)
+    {
+        _events.Clear();
+        _state.Sweep(now, _events);
+        PersistThen(null, ActorRefs.Nobody);
+        PassivateWhenEmpty();
+    }
+
+    private void Close(TimeSpan at)
+    {
+        _events.Clear();
+        _state.CloseAll(at, RemovalCause.AddressChanged, _events);
+        PersistThen(null, ActorRefs.Nobody);
+    }
+
+    /// <summary>
+    /// Journals the events of the last decision, then sends <paramref name="reply"/>. The state already
+    /// reflects them; should the journal fail, the actor stops and recovers what was really stored,
+    /// and the frame is never sent (no effect without its event).
+    /// </summary>
+    private void PersistThen(object? reply, IActorRef replyTo)
+    {
+        if (_events.Count == 0)
+        {
+            if (reply is not null)
+                replyTo.Tell(reply);
+            return;
+        }
+
+        var batch = _events.ToArray();
+        int remaining = batch.Length;
+        PersistAll(batch, _ =>
+        {
+            if (--remaining > 0)
+                return;
+            if (reply is not null)
+                replyTo.Tell(reply);
+            _eventsSinceSnapshot += batch.Length;
+            PublishFlows();
+            if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
+                TakeSnapshot();
+        });
+    }
+
+    private void Touch(ReportActivity m)
+    {
+        foreach (var seen in m.Flows)
+        {
+            if (_state.Touch(seen.Flow, seen.At))
+                _activityUnsaved = true;
+            AdvanceClock(seen.At);
+        }
+    }
+
+    private void SaveActivity()
+    {
+        if (_activityUnsaved && _state.EntryCount > 0)
+            TakeSnapshot();
+    }
+
+    private void TakeSnapshot()
+    {
+        SaveSnapshot(_state.TakeSnapshot());
+        _eventsSinceSnapshot = 0;
+        _activityUnsaved = false;
+    }
+
+    /// <summary>Tells every node's flow cache what it may translate without asking; only when it changed.</summary>
+    private void PublishFlows()
+    {
+        var flows = _state.EstablishedFlows();
+        if (flows.SequenceEqual(_published))
+            return;
+        _published = flows;
+        _flowPublisher.Tell(new PublishFlows(_remote, flows));
+    }
+
+    /// <summary>
+    /// A peer with nothing in its table stops, and with remembered entities it is then forgotten, so
+    /// idle peers cost no memory and are not restarted after a failover.
+    /// </summary>
+    private void PassivateWhenEmpty()
+    {
+        if (_state.EntryCount == 0 && _state.Esp.Waiting.Count == 0)
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+
+    private void AdvanceClock(TimeSpan at)
+    {
+        if (at <= _frameClock)
+            return;
+        _frameClock = at;
+        _frameClockSetAt = DateTime.UtcNow;
+    }
+
+    private TimeSpan FrameClockNow() => _frameClock + (DateTime.UtcNow - _frameClockSetAt);
+
+    private sealed class SweepTick : INotInfluenceReceiveTimeout
+    {
+        public static readonly SweepTick Instance = new();
+    }
+
+    private sealed class ActivityTick : INotInfluenceReceiveTimeout
+    {
+        public static readonly ActivityTick Instance = new();
+    }
+}

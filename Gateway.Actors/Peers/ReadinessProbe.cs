@@ -1,0 +1,53 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+
+namespace VpnMasq.Actors.Peers;
+
+/// <summary>
+/// A node is ready when it is an Up member and every peer its shards hold has recovered (answers a
+/// query, which a recovering persistent actor stashes until recovery ends). Once ready it stays ready:
+/// later handoffs are the cluster's normal business, not a reason to stop taking traffic.
+/// </summary>
+public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    /// <summary>Checks once; true when ready. <paramref name="timeout"/> bounds each query.</summary>
+    public async Task<bool> CheckAsync(TimeSpan timeout)
+    {
+        if (_ready)
+            return true;
+        if (Cluster.Get(system).SelfMember.Status != MemberStatus.Up)
+            return false;
+        CurrentShardRegionState state;
+        try
+        {
+            state = await peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
+
+        var queries = state.Shards
+            .SelectMany(shard => shard.EntityIds)
+            .Select(id => Protocols.Ipv4.Ipv4Address.TryParse(id, out uint peer) ? peer : 0u)
+            .Where(peer => peer != 0)
+            .Select(peer => peers.Ask<PeerTable>(new GetPeerTable(peer), timeout))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(queries).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
+
+        _ready = true;
+        return true;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using VpnMasq.Actors.Serialization;
+
+namespace VpnMasq.Node.Cluster;
+
+/// <summary>
+/// The HOCON a node runs with, derived from <see cref="NodeSettings"/> alone, so what a node does is
+/// visible in one place (and printed at debug level on start).
+/// </summary>
+public static class AkkaHocon
+{
+    public static string For(NodeSettings s)
+    {
+        var hocon = new StringBuilder();
+        hocon.AppendLine(CultureInfo.InvariantCulture, $$"""
+            akka {
+              loglevel = {{s.LogLevel}}
+              loggers = ["Akka.Event.DefaultLogger"]
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = "{{s.Hostname}}"
+                port = {{s.Port}}
+                maximum-frame-size = 4 MiB
+              }
+              cluster {
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = {{(s.EffectiveDowning == DowningStrategy.KeepOldest ? "keep-oldest" : "keep-majority")}}
+                  stable-after = {{Millis(s.StableAfter)}}
+                  keep-oldest.down-if-alone = on
+                }
+                failure-detector.acceptable-heartbeat-pause = {{Millis(s.HeartbeatPause)}}
+                sharding {
+                  remember-entities = on
+                  remember-entities-store = eventsourced
+                  state-store-mode = ddata
+                  passivate-idle-entity-after = off
+                  rebalance-interval = 2s
+                }
+                distributed-data.notify-subscribers-interval = 100ms
+              }
+            }
+            """);
+        hocon.AppendLine(Journal(s));
+        hocon.AppendLine(Bootstrap(s));
+        hocon.AppendLine(SerializationHocon.Config);
+        return hocon.ToString();
+    }
+
+    private static string Journal(NodeSettings s)
+    {
+        if (s.Journal == JournalProvider.InMemory)
+        {
+            return """
+                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+                akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+                """;
+        }
+
+        string provider = s.Journal == JournalProvider.Sqlite ? LinqToDB.ProviderName.SQLiteMS : LinqToDB.ProviderName.PostgreSQL15;
+        string connection = Quote(s.EffectiveConnectionString);
+        return $$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  connection-string = {{connection}}
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  connection-string = {{connection}}
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                }
+              }
+            }
+            """;
+    }
+
+    /// <summary>Akka.Management cluster bootstrap: contact points from a configured list or from the Kubernetes API.</summary>
+    private static string Bootstrap(NodeSettings s)
+    {
+        if (s.Discovery == ClusterDiscovery.Seeds)
+            return "";
+        var endpoints = (s.BootstrapEndpoints.Count > 0 ? s.BootstrapEndpoints : s.Seeds).Select(Quote);
+        string method = s.Discovery == ClusterDiscovery.Config ? "config" : "kubernetes-api";
+        return $$"""
+            akka.management.http {
+              hostname = "{{s.Hostname}}"
+              port = {{s.BootstrapPort}}
+            }
+            akka.discovery {
+              method = {{method}}
+              config.services.{{s.SystemName}}.endpoints = [{{string.Join(", ", endpoints)}}]
+              kubernetes-api.pod-label-selector = "app={{s.SystemName}}"
+            }
+            akka.management.cluster.bootstrap.contact-point-discovery {
+              service-name = {{s.SystemName}}
+              discovery-method = {{method}}
+              port-name = management
+              required-contact-point-nr = {{s.RequiredContactPoints}}
+              stable-margin = 1s
+              interval = 500ms
+            }
+            """;
+    }
+
+    private static string Millis(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

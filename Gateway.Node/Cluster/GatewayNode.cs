@@ -1,0 +1,142 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Management.Dsl;
+using Akka.Management.Cluster.Bootstrap;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using VpnMasq.Actors.Flows;
+using VpnMasq.Actors.Ingress;
+using VpnMasq.Actors.Peers;
+using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Flows;
+using AkkaCluster = Akka.Cluster.Cluster;
+
+namespace VpnMasq.Node.Cluster;
+
+/// <summary>
+/// One gateway node: an Akka.NET cluster member (Akka.Hosting) with the peer shard region, the flow
+/// replicator feeding this node's flow cache, the activity reporter, and the ingress pipeline that
+/// capture (or replay) feeds. Starting it joins the cluster; disposing it leaves gracefully.
+/// </summary>
+public sealed class GatewayNode : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private GatewayNode(IHost host, ActorSystem system, IActorRef peers, IActorRef reporter, IngressPipeline ingress, NodeSettings settings)
+    {
+        _host = host;
+        System = system;
+        Peers = peers;
+        Reporter = reporter;
+        Ingress = ingress;
+        Settings = settings;
+        Readiness = new ReadinessProbe(system, peers);
+    }
+
+    public ActorSystem System { get; }
+
+    /// <summary>The shard region of <see cref="PeerActor"/>s.</summary>
+    public IActorRef Peers { get; }
+    public IActorRef Reporter { get; }
+    public IngressPipeline Ingress { get; }
+    public NodeSettings Settings { get; }
+    public ReadinessProbe Readiness { get; }
+    public FlowIndex FlowCache => Ingress.Cache;
+    public string Address => AkkaCluster.Get(System).SelfAddress.ToString();
+
+    public static async Task<GatewayNode> StartAsync(NodeSettings settings, MasqueradeOptions masquerade, CancellationToken cancel = default)
+    {
+        if (settings.Journal == JournalProvider.Sqlite)
+            Directory.CreateDirectory(settings.DataDirectory);
+        var front = new MasqueradeGateway(masquerade);
+        var cache = new FlowIndex();
+        var recorder = new ActivityRecorder();
+        var peerSettings = new PeerActorSettings { SnapshotEvery = settings.SnapshotEvery, SweepInterval = settings.SweepInterval };
+
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddAkka(settings.SystemName, (akka, _) =>
+        {
+            akka.AddHocon(AkkaHocon.For(settings), HoconAddMode.Prepend);
+            akka.WithActors((system, registry) =>
+            {
+                var flows = system.ActorOf(FlowReplicator.Props(cache), "flows");
+                registry.Register<FlowReplicator>(flows);
+                var region = ClusterSharding.Get(system).Start(
+                    "peer",
+                    entityId => PeerActor.Props(entityId, front.Settings, peerSettings, flows),
+                    ClusterShardingSettings.Create(system),
+                    new PeerMessageExtractor(settings.ShardCount));
+                registry.Register<PeerActor>(region);
+                registry.Register<ActivityReporter>(
+                    system.ActorOf(ActivityReporter.Props(recorder, region, settings.ActivityReportInterval), "activity"));
+            });
+        });
+
+        var host = builder.Build();
+        await host.StartAsync(cancel).ConfigureAwait(false);
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var registry = host.Services.GetRequiredService<ActorRegistry>();
+        var peers = registry.Get<PeerActor>();
+        var ingress = new IngressPipeline(front, cache, recorder, peers, settings.OwnerTimeout, settings.UseFlowCache);
+        var node = new GatewayNode(host, system, peers, registry.Get<ActivityReporter>(), ingress, settings);
+        await node.JoinAsync().ConfigureAwait(false);
+        return node;
+    }
+
+    private async Task JoinAsync()
+    {
+        var cluster = AkkaCluster.Get(System);
+        switch (Settings.Discovery)
+        {
+            case ClusterDiscovery.Seeds when Settings.Seeds.Count == 0:
+                cluster.Join(cluster.SelfAddress);
+                break;
+            case ClusterDiscovery.Seeds:
+                cluster.JoinSeedNodes(Settings.Seeds.Select(SeedAddress).ToList());
+                break;
+            default:
+                await AkkaManagement.Get(System).Start().ConfigureAwait(false);
+                await ClusterBootstrap.Get(System).Start().ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private Address SeedAddress(string seed)
+    {
+        if (seed.StartsWith("akka.tcp://", StringComparison.Ordinal))
+            return Akka.Actor.Address.Parse(seed);
+        int colon = seed.LastIndexOf(':');
+        string host = colon > 0 ? seed[..colon] : seed;
+        int port = colon > 0 ? int.Parse(seed[(colon + 1)..], CultureInfo.InvariantCulture) : 4053;
+        return new Address("akka.tcp", Settings.SystemName, host, port);
+    }
+
+    /// <summary>Waits until this node is an Up member of the cluster.</summary>
+    public Task WhenUpAsync(TimeSpan timeout)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        AkkaCluster.Get(System).RegisterOnMemberUp(() => up.TrySetResult());
+        return up.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>Reports batched activity now, so nothing a flow cache saw is lost on shutdown.</summary>
+    public Task FlushActivityAsync(TimeSpan timeout) => Reporter.Ask(ActivityReporter.FlushNow.Instance, timeout);
+
+    /// <summary>Graceful leave: shards are handed over, then the system stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await FlushActivityAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            // Shutting down anyway; the owners keep their last persisted view.
+        }
+
+        await _host.StopAsync().ConfigureAwait(false);
+        _host.Dispose();
+    }
+}
