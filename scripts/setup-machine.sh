@@ -3,7 +3,9 @@
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
-packages=(libpcap0.8 tcpdump iproute2 nftables python3-scapy)
+# postgresql (15 on Debian 12): a real server for tests; scripts/start-postgres.sh runs a
+# private instance, the package's own cluster is never started (see policy-rc.d below).
+packages=(libpcap0.8 tcpdump iproute2 nftables python3-scapy postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

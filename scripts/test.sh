@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup-machine.sh
+# A real PostgreSQL server for the tests; test code reads its connection string from here.
+VPNMASQ_TEST_POSTGRES=$(scripts/start-postgres.sh)
+export VPNMASQ_TEST_POSTGRES
 dotnet restore VpnMasq.sln
 dotnet build VpnMasq.sln -c Release --no-restore -nologo -clp:ErrorsOnly
 

@@ -105,6 +105,12 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         var verdict = d.IsOk
             ? _state.Handle(frame, d, m.Direction, m.At, _events)
             : Verdict.Drop(DropReason.Malformed, MasqueradeGateway.LabelOf(d), _remote);
+
+        // A decision without events still moved last-seen times (PPTP control traffic, which no cache
+        // translates, is nothing else): the next activity snapshot must save them, as for reported activity.
+        if (d.IsOk && _events.Count == 0)
+            _activityUnsaved = true;
+
         var reply = new FrameDecided(verdict, frame, _owner);
         PersistThen(reply, Sender);
     }
@@ -121,8 +127,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     {
         _events.Clear();
         _state.Sweep(now, _events);
-        PersistThen(null, ActorRefs.Nobody);
-        PassivateWhenEmpty();
+
+        // Only once the expiries are journaled and their retraction published: the shard answers Passivate
+        // with a PoisonPill, which does not wait for a persist in flight.
+        PersistThen(null, ActorRefs.Nobody, PassivateWhenEmpty);
     }
 
     private void Close(TimeSpan at)
@@ -133,16 +141,17 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Journals the events of the last decision, then sends <paramref name="reply"/>. The state already
-    /// reflects them; should the journal fail, the actor stops and recovers what was really stored,
-    /// and the frame is never sent (no effect without its event).
+    /// Journals the events of the last decision, then sends <paramref name="reply"/> and runs <paramref name="then"/>.
+    /// The state already reflects them; should the journal fail, the actor stops and recovers what was really
+    /// stored, and the frame is never sent (no effect without its event).
     /// </summary>
-    private void PersistThen(object? reply, IActorRef replyTo)
+    private void PersistThen(object? reply, IActorRef replyTo, Action? then = null)
     {
         if (_events.Count == 0)
         {
             if (reply is not null)
                 replyTo.Tell(reply);
+            then?.Invoke();
             return;
         }
 
@@ -158,7 +167,19 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
             PublishFlows();
             if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
                 TakeSnapshot();
+            then?.Invoke();
         });
+    }
+
+    /// <summary>
+    /// The journal refused an event (it would not serialize, or broke a constraint) and Akka carries on by
+    /// default, but the state already holds the event: stop, as after a failed write, so the peer starts again
+    /// from what the journal really has instead of deciding on entries it never stored.
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
     }
 
     private void Touch(ReportActivity m)

@@ -5,7 +5,7 @@ using Akka.Cluster.Sharding;
 namespace VpnMasq.Actors.Peers;
 
 /// <summary>
-/// A node is ready when it is an Up member and every peer its shards hold has recovered (answers a
+/// A node is ready when it is an Up member, the shard coordinator answers, and every peer its shards hold has recovered (answers a
 /// query, which a recovering persistent actor stashes until recovery ends). Once ready it stays ready:
 /// later handoffs are the cluster's normal business, not a reason to stop taking traffic.
 /// </summary>
@@ -25,6 +25,8 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
         CurrentShardRegionState state;
         try
         {
+            // The coordinator answers: shards can be allocated, so a new peer's first frame will find an owner.
+            await peers.Ask<CurrentRegions>(GetCurrentRegions.Instance, timeout).ConfigureAwait(false);
             state = await peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout).ConfigureAwait(false);
         }
         catch (AskTimeoutException)

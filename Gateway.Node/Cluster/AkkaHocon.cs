@@ -26,9 +26,14 @@ public static class AkkaHocon
               cluster {
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
-                  active-strategy = {{(s.EffectiveDowning == DowningStrategy.KeepOldest ? "keep-oldest" : "keep-majority")}}
+                  active-strategy = {{Strategy(s.EffectiveDowning)}}
                   stable-after = {{Millis(s.StableAfter)}}
                   keep-oldest.down-if-alone = on
+                  lease-majority {
+                    lease-implementation = "vpnmasq.split-brain-lease"
+                    acquire-lease-delay-for-minority = 2s
+                    release-after = 40s
+                  }
                 }
                 failure-detector.acceptable-heartbeat-pause = {{Millis(s.HeartbeatPause)}}
                 sharding {
@@ -37,12 +42,17 @@ public static class AkkaHocon
                   state-store-mode = ddata
                   passivate-idle-entity-after = off
                   rebalance-interval = 2s
+                  # Every shard and every peer recovers at once after a restart; give the journal time.
+                  waiting-for-state-timeout = 30s
+                  updating-state-timeout = 30s
                 }
                 distributed-data.notify-subscribers-interval = 100ms
               }
             }
             """);
         hocon.AppendLine(Journal(s));
+        if (s.EffectiveDowning == DowningStrategy.LeaseMajority)
+            hocon.AppendLine(Lease(s));
         hocon.AppendLine(Bootstrap(s));
         hocon.AppendLine(SerializationHocon.Config);
         return hocon.ToString();
@@ -60,6 +70,10 @@ public static class AkkaHocon
 
         string provider = s.Journal == JournalProvider.Sqlite ? LinqToDB.ProviderName.SQLiteMS : LinqToDB.ProviderName.PostgreSQL15;
         string connection = Quote(s.EffectiveConnectionString);
+
+        // SQLite has one writer at a time: several write streams only wait on each other's locks,
+        // while one stream with large batches commits many peers' events per fsync.
+        string writers = s.Journal == JournalProvider.Sqlite ? "parallelism = 1\n                  batch-size = 1000" : "parallelism = 4";
         return $$"""
             akka.persistence {
               journal {
@@ -68,6 +82,7 @@ public static class AkkaHocon
                   connection-string = {{connection}}
                   provider-name = "{{provider}}"
                   auto-initialize = true
+                  {{writers}}
                 }
               }
               snapshot-store {
@@ -106,6 +121,28 @@ public static class AkkaHocon
               required-contact-point-nr = {{s.RequiredContactPoints}}
               stable-margin = 1s
               interval = 500ms
+            }
+            """;
+    }
+
+    private static string Strategy(DowningStrategy strategy) => strategy switch
+    {
+        DowningStrategy.KeepOldest => "keep-oldest",
+        DowningStrategy.LeaseMajority => "lease-majority",
+        _ => "keep-majority",
+    };
+
+    private static string Lease(NodeSettings s)
+    {
+        if (s.Journal != JournalProvider.PostgreSql)
+            throw new InvalidOperationException("The lease-majority split-brain strategy keeps its lease in PostgreSQL: set Persistence:Provider=postgresql.");
+        return $$"""
+            vpnmasq.split-brain-lease {
+              lease-class = "{{typeof(PostgresLease).AssemblyQualifiedName}}"
+              connection-string = {{Quote(s.EffectiveConnectionString)}}
+              heartbeat-timeout = 30s
+              heartbeat-interval = 3s
+              lease-operation-timeout = 5s
             }
             """;
     }

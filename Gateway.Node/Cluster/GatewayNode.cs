@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Management.Dsl;
@@ -49,7 +50,7 @@ public sealed class GatewayNode : IAsyncDisposable
     public static async Task<GatewayNode> StartAsync(NodeSettings settings, MasqueradeOptions masquerade, CancellationToken cancel = default)
     {
         if (settings.Journal == JournalProvider.Sqlite)
-            Directory.CreateDirectory(settings.DataDirectory);
+            SqliteJournalFile.Prepare(settings);
         var front = new MasqueradeGateway(masquerade);
         var cache = new FlowIndex();
         var recorder = new ActivityRecorder();
@@ -59,6 +60,10 @@ public sealed class GatewayNode : IAsyncDisposable
         builder.Services.AddAkka(settings.SystemName, (akka, _) =>
         {
             akka.AddHocon(AkkaHocon.For(settings), HoconAddMode.Prepend);
+
+            // The SQL plugin's own defaults (its class names among them): the sharding coordinator's
+            // remember-entities store opens the journal before any PeerActor would load the extension.
+            akka.AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
             akka.WithActors((system, registry) =>
             {
                 var flows = system.ActorOf(FlowReplicator.Props(cache), "flows");
@@ -81,6 +86,11 @@ public sealed class GatewayNode : IAsyncDisposable
         var peers = registry.Get<PeerActor>();
         var ingress = new IngressPipeline(front, cache, recorder, peers, settings.OwnerTimeout, settings.UseFlowCache);
         var node = new GatewayNode(host, system, peers, registry.Get<ActivityReporter>(), ingress, settings);
+        var config = system.Settings.Config;
+        system.Log.Info(
+            $"node {node.Address}: journal {settings.Journal}, discovery {settings.Discovery} [{string.Join(",", settings.Seeds)}], " +
+            $"split-brain resolver {config.GetString("akka.cluster.split-brain-resolver.active-strategy")} " +
+            $"(stable after {config.GetString("akka.cluster.split-brain-resolver.stable-after")}), {settings.ShardCount} shards");
         await node.JoinAsync().ConfigureAwait(false);
         return node;
     }

@@ -24,12 +24,15 @@ public enum ClusterDiscovery
 /// <summary>Which split-brain strategy downs unreachable nodes (DESIGN §1).</summary>
 public enum DowningStrategy
 {
-    /// <summary>keep-majority, except keep-oldest with down-if-alone when the cluster is declared as two nodes.</summary>
+    /// <summary>keep-majority, except lease-majority when the cluster is declared as two nodes on PostgreSQL.</summary>
     Auto,
     KeepMajority,
 
-    /// <summary>keep-oldest with down-if-alone: the survivor of a crash in a two-node cluster keeps running.</summary>
+    /// <summary>keep-oldest with down-if-alone (the survivor of the younger node's crash only).</summary>
     KeepOldest,
+
+    /// <summary>lease-majority with a lease in the shared PostgreSQL database: the survivor of either node's crash keeps running.</summary>
+    LeaseMajority,
 }
 
 /// <summary>Everything about the node's cluster membership and journal (DESIGN §5.3), bound and validated.</summary>
@@ -53,7 +56,7 @@ public sealed record NodeSettings
     public IReadOnlyList<string> BootstrapEndpoints { get; init; } = [];
     public int RequiredContactPoints { get; init; } = 1;
 
-    /// <summary>Declared cluster size; 2 makes <see cref="DowningStrategy.Auto"/> keep the survivor of a crash.</summary>
+    /// <summary>Declared cluster size; 2 makes <see cref="DowningStrategy.Auto"/> a lease, so the survivor of a crash keeps running.</summary>
     public int ExpectedNodes { get; init; }
     public DowningStrategy Downing { get; init; } = DowningStrategy.Auto;
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(20);
@@ -86,7 +89,7 @@ public sealed record NodeSettings
 
     public DowningStrategy EffectiveDowning => Downing switch
     {
-        DowningStrategy.Auto => ExpectedNodes == 2 ? DowningStrategy.KeepOldest : DowningStrategy.KeepMajority,
+        DowningStrategy.Auto => ExpectedNodes == 2 && Journal == JournalProvider.PostgreSql ? DowningStrategy.LeaseMajority : DowningStrategy.KeepMajority,
         _ => Downing,
     };
 

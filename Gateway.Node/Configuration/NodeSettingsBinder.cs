@@ -45,7 +45,8 @@ internal static class NodeSettingsBinder
             null or "auto" => DowningStrategy.Auto,
             "keep-majority" => DowningStrategy.KeepMajority,
             "keep-oldest" => DowningStrategy.KeepOldest,
-            var other => throw Bad(cluster.GetSection("Downing"), other, "is not a downing strategy (auto, keep-majority or keep-oldest)"),
+            "lease-majority" => DowningStrategy.LeaseMajority,
+            var other => throw Bad(cluster.GetSection("Downing"), other, "is not a downing strategy (auto, keep-majority, keep-oldest or lease-majority)"),
         };
 
         return defaults with

@@ -17,9 +17,11 @@ public sealed partial class PeerState
                 m.State, m.FinFromInside, m.FinFromRemote, m.LastSeen))
             .OrderBy(r => r.Protocol).ThenBy(r => r.PublicPort).ThenBy(r => r.RemotePort).ToList(),
         Icmp.Mappings.Select(m => new IcmpRow(m.Inside, m.InsideId, m.PublicId, m.LastSeen)).OrderBy(r => r.PublicId).ToList(),
+        // Exchanges sharing an initiator cookie keep their table order (a stable sort): a reply naming no known
+        // responder cookie goes to the last one awaiting it, so that order is part of the table.
         Isakmp.Exchanges
             .Select(x => new IsakmpRow(x.Inside, x.InitiatorCookie, x.ResponderCookie, x.Started, x.LastSeen))
-            .OrderBy(r => r.InitiatorCookie).ThenBy(r => r.Inside).ToList(),
+            .OrderBy(r => r.InitiatorCookie).ToList(),
         Isakmp.LatestSpeaker,
         Esp.Entries
             .Select(e => new EspRow(e.Inside, e.OutboundSpi, e.InboundSpi, e.Created, e.LastSeen, e.Collided,
@@ -37,7 +39,7 @@ public sealed partial class PeerState
     {
         if (snapshot.Remote != Remote)
             throw new ArgumentException($"Snapshot of peer {snapshot.Remote} restored into peer {Remote}.", nameof(snapshot));
-        if (EntryCount != 0)
+        if (EntryCount != 0 || Esp.Waiting.Count != 0)
             throw new InvalidOperationException("Restore needs an empty peer.");
         LastActivity = snapshot.LastActivity;
         foreach (var r in snapshot.Ports)

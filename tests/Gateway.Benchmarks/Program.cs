@@ -4,5 +4,12 @@ namespace VpnMasq.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>BenchmarkDotNet for the hot path; <c>journal …</c> for the scripted journal load run.</summary>
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "journal")
+            return await JournalLoad.RunAsync(args[1..]);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

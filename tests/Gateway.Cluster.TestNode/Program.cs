@@ -17,6 +17,7 @@ namespace VpnMasq.Cluster.TestNode;
 /// <item><c>table ID PEER</c> → <c>table ID OWNER ENTRIES</c></item>
 /// <item><c>ready ID</c> → <c>ready ID true|false</c>; <c>members ID</c> → <c>members ID UP-COUNT</c></item>
 /// <item><c>flows ID</c> → <c>flows ID PEERS LOOKUPS</c>; <c>flush ID</c> → <c>flushed ID</c></item>
+/// <item><c>entities ID</c> → <c>entities ID COUNT</c>: peers whose actors run on this node</item>
 /// <item><c>leave ID</c> → graceful leave, <c>left ID</c>, exit 0</item>
 /// </list>
 /// </summary>
@@ -55,6 +56,11 @@ internal static class Program
                 case "members":
                     var state = Akka.Cluster.Cluster.Get(node.System).State;
                     Reply($"members {id} {state.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up)}");
+                    break;
+                case "entities":
+                    var region = await node.Peers.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(
+                        Akka.Cluster.Sharding.GetShardRegionState.Instance, TimeSpan.FromSeconds(10));
+                    Reply($"entities {id} {region.Shards.Sum(s => s.EntityIds.Count)}");
                     break;
                 case "flows":
                     Reply($"flows {id} {node.FlowCache.PeerCount} {node.FlowCache.LookupCount}");
