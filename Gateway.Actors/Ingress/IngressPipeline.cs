@@ -85,7 +85,8 @@ public sealed class IngressPipeline
         FrameDecided answer;
         try
         {
-            answer = await _peers.Ask<FrameDecided>(new DecideFrame(request.Peer, request.Frame, request.Direction, at), _ownerTimeout)
+            var ask = new DecideFrame(request.Peer, request.Frame, request.Direction, at, DateTime.UtcNow + _ownerTimeout);
+            answer = await _peers.Ask<FrameDecided>(ask, _ownerTimeout)
                 .ConfigureAwait(false);
         }
         catch (AskTimeoutException)

@@ -98,6 +98,13 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     private void Decide(DecideFrame m)
     {
+        if (m.AnswerBy is { } answerBy && DateTime.UtcNow > answerBy)
+        {
+            // The asking node gave up and dropped the frame (owner-unavailable): nothing was sent, so nothing changes.
+            _log.Debug("peer {0}: frame arrived {1} after its node stopped waiting; not decided", PersistenceId, DateTime.UtcNow - answerBy);
+            return;
+        }
+
         AdvanceClock(m.At);
         var frame = m.Frame;
         var d = FrameDissector.Dissect(LinkType.Ethernet, frame);

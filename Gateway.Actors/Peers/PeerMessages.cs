@@ -12,9 +12,11 @@ public interface IPeerCommand
 
 /// <summary>
 /// Decide one frame (the whole datagram, after reassembly) at frame time <paramref name="At"/>.
-/// Answered with <see cref="FrameDecided"/>.
+/// Answered with <see cref="FrameDecided"/>. A frame still undecided at <paramref name="AnswerBy"/>
+/// (UTC) was dropped by the node that asked, so the owner must not act on it: state for a frame
+/// that never left would be a table entry nobody's traffic matches (an ESP init never sent).
 /// </summary>
-public sealed record DecideFrame(uint Peer, byte[] Frame, Direction Direction, TimeSpan At) : IPeerCommand;
+public sealed record DecideFrame(uint Peer, byte[] Frame, Direction Direction, TimeSpan At, DateTime? AnswerBy = null) : IPeerCommand;
 
 /// <summary>
 /// The owner's verdict and the frame as it rewrote it (same length as sent). <paramref name="Owner"/>

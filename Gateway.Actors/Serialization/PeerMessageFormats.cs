@@ -6,9 +6,15 @@ namespace VpnMasq.Actors.Serialization;
 /// <summary>Layouts of the messages to and from a <see cref="PeerActor"/> (they cross nodes through the shard region).</summary>
 internal static class PeerMessageFormats
 {
-    public static void Write(PayloadWriter w, DecideFrame m) => w.UInt32(m.Peer).Bytes(m.Frame).Enum(m.Direction).Ticks(m.At);
+    public static void Write(PayloadWriter w, DecideFrame m) =>
+        w.UInt32(m.Peer).Bytes(m.Frame).Enum(m.Direction).Ticks(m.At).Int64(m.AnswerBy?.Ticks ?? 0);
 
-    public static DecideFrame ReadDecideFrame(PayloadReader r) => new(r.UInt32(), r.Bytes(), r.Enum<Direction>(), r.Ticks());
+    public static DecideFrame ReadDecideFrame(PayloadReader r)
+    {
+        var frame = new DecideFrame(r.UInt32(), r.Bytes(), r.Enum<Direction>(), r.Ticks());
+        long answerBy = r.Int64();
+        return answerBy == 0 ? frame : frame with { AnswerBy = new DateTime(answerBy, DateTimeKind.Utc) };
+    }
 
     public static void Write(PayloadWriter w, FrameDecided m)
     {

@@ -103,7 +103,8 @@ internal static class Program
         try
         {
             var table = await node.Peers.Ask<PeerTable>(new GetPeerTable(peer), TimeSpan.FromSeconds(30));
-            Reply($"table {id} {table.Owner} {table.Table.EntryCount}");
+            var t = table.Table;
+            Reply($"table {id} {table.Owner} {t.EntryCount} ports={t.Ports.Count} icmp={t.Icmp.Count} isakmp={t.Isakmp.Count} esp={t.Esp.Count} calls={t.Calls.Count}");
         }
         catch (Exception e)
         {

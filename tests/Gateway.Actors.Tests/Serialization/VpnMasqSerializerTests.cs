@@ -66,7 +66,7 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         new PptpPeerCallIdLearned(At(16), 43, 44),
         new PptpCallUnmapped(At(17), 45, RemovalCause.Evicted),
         Snapshot,
-        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Direction.Inbound, At(20)),
+        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Direction.Inbound, At(20), new DateTime(2026, 11, 27, 1, 2, 3, DateTimeKind.Utc)),
         new FrameDecided(
             new Verdict(VerdictAction.Hold, DropReason.TableFull, ProtocolLabel.Gre, 0xC6336403, 0x0A00000C, Side.Outside, true,
                 [new OutputFrame([1, 2, 3], Side.Outside), new OutputFrame([4, 5], Side.Outside)]),
