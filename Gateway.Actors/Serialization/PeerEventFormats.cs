@@ -15,10 +15,10 @@ internal static class PeerEventFormats
         new(r.Ticks(), r.Byte(), r.UInt32(), r.UInt16(), r.UInt16(), r.UInt16(), r.Bool());
 
     public static void Write(PayloadWriter w, TcpStateChanged e) =>
-        w.Ticks(e.At).UInt16(e.PublicPort).UInt16(e.RemotePort).Enum(e.State);
+        w.Ticks(e.At).UInt16(e.PublicPort).UInt16(e.RemotePort).Enum(e.State).Bool(e.FinFromInside).Bool(e.FinFromRemote);
 
     public static TcpStateChanged ReadTcpStateChanged(PayloadReader r) =>
-        new(r.Ticks(), r.UInt16(), r.UInt16(), r.Enum<TcpMappingState>());
+        new(r.Ticks(), r.UInt16(), r.UInt16(), r.Enum<TcpMappingState>(), r.Bool(), r.Bool());
 
     public static void Write(PayloadWriter w, PortUnmapped e) =>
         w.Ticks(e.At).Byte(e.Protocol).UInt16(e.PublicPort).UInt16(e.RemotePort).Enum(e.Cause);

@@ -10,13 +10,13 @@ internal static class PeerSnapshotFormat
         w.UInt32(s.Remote).Ticks(s.LastActivity)
             .List(s.Ports, Write).List(s.Icmp, Write).List(s.Isakmp, Write).UInt32(s.IsakmpLatestSpeaker)
             .List(s.Esp, Write).List(s.EspWaiting, Write).List(s.EspLastRekey, Write).UInt32(s.EspTurnEndedHost)
-            .List(s.Calls, Write);
+            .List(s.Calls, Write).UInt16(s.PortCursor).UInt16(s.IcmpCursor);
 
     public static PeerSnapshot Read(PayloadReader r) =>
         new(r.UInt32(), r.Ticks(),
             r.List(ReadPortRow), r.List(ReadIcmpRow), r.List(ReadIsakmpRow), r.UInt32(),
             r.List(ReadEspRow), r.List(ReadEspWaiter), r.List(ReadEspRekey), r.UInt32(),
-            r.List(ReadPptpRow));
+            r.List(ReadPptpRow), r.UInt16(), r.UInt16());
 
     private static void Write(PayloadWriter w, PortRow p) =>
         w.Byte(p.Protocol).UInt32(p.Inside).UInt16(p.InsidePort).UInt16(p.RemotePort).UInt16(p.PublicPort).Bool(p.ViaForward)

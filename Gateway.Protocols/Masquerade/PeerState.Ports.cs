@@ -105,6 +105,8 @@ public sealed partial class PeerState
     private void TrackTcp(PortMapping mapping, TcpFlags flags, bool fromInside, TimeSpan now)
     {
         var next = mapping.State;
+        bool finFromInside = mapping.FinFromInside;
+        bool finFromRemote = mapping.FinFromRemote;
         if ((flags & TcpFlags.Rst) != 0)
         {
             next = TcpMappingState.Closed;
@@ -112,10 +114,10 @@ public sealed partial class PeerState
         else if ((flags & TcpFlags.Fin) != 0)
         {
             if (fromInside)
-                mapping.FinFromInside = true;
+                finFromInside = true;
             else
-                mapping.FinFromRemote = true;
-            next = mapping.FinFromInside && mapping.FinFromRemote ? TcpMappingState.Closed : TcpMappingState.Closing;
+                finFromRemote = true;
+            next = finFromInside && finFromRemote ? TcpMappingState.Closed : TcpMappingState.Closing;
         }
         else if (mapping.State == TcpMappingState.Opening && (flags & TcpFlags.Ack) != 0 && fromInside == mapping.ViaForward)
         {
@@ -123,8 +125,9 @@ public sealed partial class PeerState
             next = TcpMappingState.Established;
         }
 
+        // The FIN sides travel in the event: recovery must know a half-closed connection is half closed.
         if (next != mapping.State && !(mapping.State == TcpMappingState.Closed && next != TcpMappingState.Closed))
-            Emit(new TcpStateChanged(now, mapping.PublicPort, mapping.RemotePort, next));
+            Emit(new TcpStateChanged(now, mapping.PublicPort, mapping.RemotePort, next, finFromInside, finFromRemote));
     }
 
     private bool IsExpired(PortMapping mapping, TimeSpan now) => now - mapping.LastSeen > Lifetime(mapping);

@@ -32,7 +32,9 @@ public sealed partial class PeerState
         Esp.TurnEndedHost,
         Calls.Calls
             .Select(c => new PptpRow(c.Inside, c.InsidePort, c.CallId, c.MasqueradedCallId, c.PeerCallId, c.LastSeen))
-            .OrderBy(r => r.MasqueradedCallId).ToList());
+            .OrderBy(r => r.MasqueradedCallId).ToList(),
+        Ports.Cursor,
+        Icmp.Cursor);
 
     /// <summary>Rebuilds a fresh peer from a snapshot (recovery). The peer must be empty.</summary>
     public void Restore(PeerSnapshot snapshot)
@@ -42,6 +44,8 @@ public sealed partial class PeerState
         if (EntryCount != 0 || Esp.Waiting.Count != 0)
             throw new InvalidOperationException("Restore needs an empty peer.");
         LastActivity = snapshot.LastActivity;
+        Ports.Cursor = snapshot.PortCursor;
+        Icmp.Cursor = snapshot.IcmpCursor;
         foreach (var r in snapshot.Ports)
         {
             Ports.Restore(new PortMapping

@@ -5,7 +5,10 @@ public sealed record PortMapped(
     TimeSpan At, byte Protocol, uint Inside, ushort InsidePort, ushort RemotePort, ushort PublicPort, bool ViaForward)
     : PeerEvent(At);
 
-public sealed record TcpStateChanged(TimeSpan At, ushort PublicPort, ushort RemotePort, TcpMappingState State) : PeerEvent(At);
+/// <summary>A TCP mapping's state moved; the FIN flags say which sides have closed so far.</summary>
+public sealed record TcpStateChanged(
+    TimeSpan At, ushort PublicPort, ushort RemotePort, TcpMappingState State, bool FinFromInside = false, bool FinFromRemote = false)
+    : PeerEvent(At);
 
 public sealed record PortUnmapped(TimeSpan At, byte Protocol, ushort PublicPort, ushort RemotePort, RemovalCause Cause) : PeerEvent(At);
 

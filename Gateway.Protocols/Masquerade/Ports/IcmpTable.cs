@@ -7,7 +7,8 @@ public sealed class IcmpTable
 {
     private readonly Dictionary<(uint Inside, ushort Id), IcmpMapping> _outbound = [];
     private readonly Dictionary<ushort, IcmpMapping> _inbound = [];
-    private ushort _cursor;
+    /// <summary>Where the next search for a free identifier starts; set by the event, so a replayed journal continues it.</summary>
+    public ushort Cursor { get; set; }
 
     public int Count => _inbound.Count;
     public IEnumerable<IcmpMapping> Mappings => _inbound.Values;
@@ -23,12 +24,9 @@ public sealed class IcmpTable
             return insideId;
         for (int i = 0; i < 65536; i++)
         {
-            ushort candidate = (ushort)(_cursor + i);
+            ushort candidate = (ushort)(Cursor + i);
             if (!_inbound.ContainsKey(candidate))
-            {
-                _cursor = (ushort)(candidate + 1);
                 return candidate;
-            }
         }
 
         return null;
@@ -43,6 +41,8 @@ public sealed class IcmpTable
 
     public void Apply(IcmpMapped e)
     {
+        if (e.PublicId != e.InsideId)
+            Cursor = (ushort)(e.PublicId + 1);
         var mapping = new IcmpMapping(e.Inside, e.InsideId, e.PublicId) { LastSeen = e.At };
         _outbound[(e.Inside, e.InsideId)] = mapping;
         _inbound[e.PublicId] = mapping;

@@ -11,7 +11,11 @@ public sealed class PortTable
 {
     private readonly Dictionary<(byte Protocol, uint Inside, ushort InsidePort, ushort RemotePort), PortMapping> _outbound = [];
     private readonly Dictionary<(byte Protocol, ushort PublicPort, ushort RemotePort), PortMapping> _inbound = [];
-    private ushort _cursor;
+    /// <summary>
+    /// The public port the last search picked (0: none yet); the next search starts after it. Set by
+    /// the event, not by the search, so replaying a journal continues the search where the live peer would.
+    /// </summary>
+    public ushort Cursor { get; set; }
 
     public int Count => _inbound.Count;
     public IEnumerable<PortMapping> Mappings => _inbound.Values;
@@ -33,14 +37,12 @@ public sealed class PortTable
         if (insidePort != 0 && IsFree(protocol, insidePort, remotePort) && !reserved(insidePort))
             return insidePort;
         int size = options.LastPort - options.FirstPort + 1;
+        int start = Cursor >= options.FirstPort && Cursor <= options.LastPort ? Cursor - options.FirstPort + 1 : 0;
         for (int i = 0; i < size; i++)
         {
-            ushort candidate = (ushort)(options.FirstPort + ((_cursor + i) % size));
+            ushort candidate = (ushort)(options.FirstPort + ((start + i) % size));
             if (IsFree(protocol, candidate, remotePort) && !reserved(candidate))
-            {
-                _cursor = (ushort)((_cursor + i + 1) % size);
                 return candidate;
-            }
         }
 
         return 0;
@@ -55,6 +57,9 @@ public sealed class PortTable
 
     public void Apply(PortMapped e)
     {
+        // A port other than the inside one came from the search: the next search starts after it.
+        if (!e.ViaForward && e.PublicPort != e.InsidePort)
+            Cursor = e.PublicPort;
         var mapping = new PortMapping
         {
             Protocol = e.Protocol,
@@ -75,6 +80,8 @@ public sealed class PortTable
         if (FindInbound(IpProtocol.Tcp, e.PublicPort, e.RemotePort) is { } mapping)
         {
             mapping.State = e.State;
+            mapping.FinFromInside = e.FinFromInside;
+            mapping.FinFromRemote = e.FinFromRemote;
             mapping.LastSeen = e.At;
         }
     }

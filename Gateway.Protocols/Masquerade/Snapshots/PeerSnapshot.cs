@@ -4,7 +4,7 @@ namespace VpnMasq.Protocols.Masquerade.Snapshots;
 
 /// <summary>
 /// One peer's whole table at a moment, including what events alone do not carry (last-seen times,
-/// TCP FIN flags, the ESP turn queue). Restoring it and replaying later events gives the exact table
+/// TCP FIN flags, the ESP turn queue, where the next public port search starts). Restoring it and replaying later events gives the exact table
 /// a live peer had; it is also the canonical form tests compare tables by. Rows are sorted, so two
 /// equal tables give equal snapshots.
 /// </summary>
@@ -19,14 +19,17 @@ public sealed record PeerSnapshot(
     IReadOnlyList<EspWaiter> EspWaiting,
     IReadOnlyList<EspRekey> EspLastRekey,
     uint EspTurnEndedHost,
-    IReadOnlyList<PptpRow> Calls)
+    IReadOnlyList<PptpRow> Calls,
+    ushort PortCursor = 0,
+    ushort IcmpCursor = 0)
 {
     public bool Equals(PeerSnapshot? other) =>
         other is not null && Remote == other.Remote && LastActivity == other.LastActivity
         && Ports.SequenceEqual(other.Ports) && Icmp.SequenceEqual(other.Icmp) && Isakmp.SequenceEqual(other.Isakmp)
         && IsakmpLatestSpeaker == other.IsakmpLatestSpeaker && Esp.SequenceEqual(other.Esp)
         && EspWaiting.SequenceEqual(other.EspWaiting) && EspLastRekey.SequenceEqual(other.EspLastRekey)
-        && EspTurnEndedHost == other.EspTurnEndedHost && Calls.SequenceEqual(other.Calls);
+        && EspTurnEndedHost == other.EspTurnEndedHost && Calls.SequenceEqual(other.Calls)
+        && PortCursor == other.PortCursor && IcmpCursor == other.IcmpCursor;
 
     public override int GetHashCode() => HashCode.Combine(Remote, Ports.Count, Esp.Count, Isakmp.Count, Calls.Count);
 

@@ -44,12 +44,14 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         [new EspWaiter(0x0A000007, At(108)), new EspWaiter(0x0A000008, At(109))],
         [new EspRekey(0x0A000009, At(110))],
         0x0A00000A,
-        [new PptpRow(0x0A00000B, 1723, 41, 42, 43, At(111))]);
+        [new PptpRow(0x0A00000B, 1723, 41, 42, 43, At(111))],
+        PortCursor: 12,
+        IcmpCursor: 13);
 
     private static readonly object[] All =
     [
         new PortMapped(At(1), 17, 0x0A000001, 1111, 2222, 3333, true),
-        new TcpStateChanged(At(2), 4444, 5555, TcpMappingState.Closing),
+        new TcpStateChanged(At(2), 4444, 5555, TcpMappingState.Closing, FinFromInside: true, FinFromRemote: true),
         new PortUnmapped(At(3), 6, 6666, 7777, RemovalCause.Evicted),
         new IcmpMapped(At(4), 0x0A000002, 8888, 9999),
         new IcmpUnmapped(At(5), 1212, RemovalCause.TurnEnded),
