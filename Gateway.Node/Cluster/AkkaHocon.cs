@@ -103,6 +103,17 @@ public static class AkkaHocon
         if (s.Discovery == ClusterDiscovery.Seeds)
             return "";
         var endpoints = (s.BootstrapEndpoints.Count > 0 ? s.BootstrapEndpoints : s.Seeds).Select(Quote);
+        if (s.Discovery == ClusterDiscovery.Config)
+        {
+            // Remoting endpoints of every node, joined as seed nodes (see GatewayNode.DiscoverSeedsAsync).
+            return $$"""
+                akka.discovery {
+                  method = config
+                  config.services.{{s.SystemName}}.endpoints = [{{string.Join(", ", endpoints)}}]
+                }
+                """;
+        }
+
         string method = s.Discovery == ClusterDiscovery.Config ? "config" : "kubernetes-api";
         return $$"""
             akka.management.http {

@@ -106,11 +106,33 @@ public sealed class GatewayNode : IAsyncDisposable
             case ClusterDiscovery.Seeds:
                 cluster.JoinSeedNodes(Settings.Seeds.Select(SeedAddress).ToList());
                 break;
+            case ClusterDiscovery.Config:
+                cluster.JoinSeedNodes(await DiscoverSeedsAsync().ConfigureAwait(false));
+                break;
             default:
                 await AkkaManagement.Get(System).Start().ConfigureAwait(false);
                 await ClusterBootstrap.Get(System).Start().ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Config discovery on bare metal: the node list comes from Akka.Discovery's config method and is
+    /// joined as seed nodes, in the same (sorted) order on every node so they agree on who forms the
+    /// cluster first. Akka.Management's HTTP bootstrap is not used here: the only Ceen.Httpd this
+    /// package source serves (0.9.10) lacks a method Akka.Management 1.5.73 calls, so its endpoint cannot start.
+    /// </summary>
+    private async Task<List<Address>> DiscoverSeedsAsync()
+    {
+        var discovery = Akka.Discovery.Discovery.Get(System).LoadServiceDiscovery("config");
+        var resolved = await discovery.Lookup(new Akka.Discovery.Lookup(Settings.SystemName), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        var seeds = resolved.Addresses
+            .Select(a => new Address("akka.tcp", Settings.SystemName, a.Host, a.Port ?? 4053))
+            .OrderBy(a => a.ToString(), StringComparer.Ordinal)
+            .ToList();
+        if (seeds.Count == 0)
+            throw new InvalidOperationException($"config discovery found no endpoints for service '{Settings.SystemName}' (Cluster:BootstrapEndpoints)");
+        return seeds;
     }
 
     private Address SeedAddress(string seed)

@@ -14,7 +14,7 @@ public enum ClusterDiscovery
     /// <summary>Join <see cref="NodeSettings.Seeds"/> directly; none = form a cluster of one.</summary>
     Seeds,
 
-    /// <summary>Akka.Management cluster bootstrap over a configured list of management endpoints (bare metal).</summary>
+    /// <summary>Akka.Discovery's config method lists every node (host:port of remoting), joined as seed nodes (bare metal).</summary>
     Config,
 
     /// <summary>Akka.Management cluster bootstrap over the Kubernetes API.</summary>
@@ -52,7 +52,7 @@ public sealed record NodeSettings
     /// <summary>Akka.Management HTTP port used by cluster bootstrap (not the VpnMasq management API).</summary>
     public int BootstrapPort { get; init; } = 8558;
 
-    /// <summary>Management endpoints (host:port) for config discovery; defaults to <see cref="Seeds"/>.</summary>
+    /// <summary>Every node's remoting endpoint (host:port) for config discovery; defaults to <see cref="Seeds"/>.</summary>
     public IReadOnlyList<string> BootstrapEndpoints { get; init; } = [];
     public int RequiredContactPoints { get; init; } = 1;
 

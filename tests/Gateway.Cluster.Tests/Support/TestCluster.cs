@@ -23,7 +23,13 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public List<TestNodeProcess> Nodes { get; }
 
-    public static async Task<TestCluster> StartAsync(int size, string name, params string[] extraArguments)
+    public static Task<TestCluster> StartAsync(int size, string name, params string[] extraArguments) =>
+        StartAsync(size, name, bootstrap: false, extraArguments);
+
+    /// <param name="bootstrap">
+    /// Form the cluster with config discovery (every node lists every node) instead of a seed node.
+    /// </param>
+    public static async Task<TestCluster> StartAsync(int size, string name, bool bootstrap, params string[] extraArguments)
     {
         var database = await PostgresDatabase.CreateAsync("vpnmasq_" + name);
         var ports = Enumerable.Range(0, size).Select(_ => FreePort()).ToList();
@@ -37,7 +43,6 @@ internal sealed class TestCluster : IAsyncDisposable
                 {
                     "--Cluster:Hostname=127.0.0.1",
                     $"--Cluster:Port={ports[i]}",
-                    $"--Cluster:Seeds:0=127.0.0.1:{ports[0]}",
                     $"--Cluster:ExpectedNodes={size}",
                     "--Cluster:StableAfter=00:00:04",
                     "--Cluster:HeartbeatPause=00:00:02",
@@ -47,9 +52,24 @@ internal sealed class TestCluster : IAsyncDisposable
                     $"--Persistence:ConnectionString={database.ConnectionString}",
                     "--Masquerade:PublicAddress=200.200.200.200",
                 };
+                if (bootstrap)
+                {
+                    arguments.Add("--Cluster:Discovery=config");
+                    arguments.AddRange(ports.Select((p, k) => $"--Cluster:BootstrapEndpoints:{k}=127.0.0.1:{p}"));
+                }
+                else
+                {
+                    arguments.Add($"--Cluster:Seeds:0=127.0.0.1:{ports[0]}");
+                }
+
                 arguments.AddRange(extraArguments);
-                nodes.Add(await TestNodeProcess.StartAsync($"node{i}", arguments, StartTimeout));
+                nodes.Add(await (bootstrap
+                    ? TestNodeProcess.LaunchAsync($"node{i}", arguments) // bootstrap needs them all running before any is up
+                    : TestNodeProcess.StartAsync($"node{i}", arguments, StartTimeout)));
             }
+
+            foreach (var node in nodes)
+                await node.WhenUpAsync(StartTimeout);
 
             var cluster = new TestCluster(database, nodes);
             await cluster.WaitForMembersAsync(size, StartTimeout);

@@ -38,6 +38,30 @@ internal sealed class TestNodeProcess : IAsyncDisposable
 
     public static async Task<TestNodeProcess> StartAsync(string name, IEnumerable<string> arguments, TimeSpan timeout)
     {
+        var node = await LaunchAsync(name, arguments);
+        await node.WhenUpAsync(timeout);
+        return node;
+    }
+
+    /// <summary>Waits until the node has joined a cluster and is Up.</summary>
+    public async Task WhenUpAsync(TimeSpan timeout)
+    {
+        if (Address.Length > 0)
+            return;
+        try
+        {
+            Address = await _up.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            await DisposeAsync();
+            throw new TimeoutException($"node {Name} did not come up within {timeout}:\n{Log}");
+        }
+    }
+
+    /// <summary>Starts the process without waiting for it to join.</summary>
+    public static Task<TestNodeProcess> LaunchAsync(string name, IEnumerable<string> arguments)
+    {
         string dll = Path.Combine(AppContext.BaseDirectory, "Gateway.Cluster.TestNode.dll");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -58,17 +82,7 @@ internal sealed class TestNodeProcess : IAsyncDisposable
         };
         process.BeginErrorReadLine();
         _ = Task.Run(node.ReadReplies);
-        try
-        {
-            node.Address = await node._up.Task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            await node.DisposeAsync();
-            throw new TimeoutException($"node {name} did not come up within {timeout}:\n{node.Log}");
-        }
-
-        return node;
+        return Task.FromResult(node);
     }
 
     private async Task ReadReplies()

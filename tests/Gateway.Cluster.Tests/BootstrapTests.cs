@@ -1,0 +1,27 @@
+using VpnMasq.Cluster.Tests.Support;
+using Xunit;
+
+namespace VpnMasq.Cluster.Tests;
+
+/// <summary>Bare-metal cluster formation (DESIGN §1): Akka.Discovery's config method lists the nodes; no seed node is configured.</summary>
+public sealed class BootstrapTests
+{
+    [Fact]
+    public async Task ConfigDiscovery_ThreeNodesWithoutSeeds_FormOneClusterAndRoutePeers()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, "bootstrap", bootstrap: true);
+        var driver = new ScenarioDriver(new ReferenceEngine());
+        var peers = Enumerable.Range(0, 30).Select(i => new PeerScenario(i)).ToList();
+        foreach (var peer in peers)
+        {
+            for (int step = 0; step < peer.Setup.Count; step++)
+                await driver.SendAsync(cluster.Nodes[(peer.Index + step) % 3], peer, peer.Setup[step]);
+        }
+
+        driver.AssertNoFailures("routing through a bootstrapped cluster");
+        var owners = new HashSet<string>();
+        foreach (var peer in peers)
+            owners.Add((await cluster.Nodes[0].SendAsync("table", peer.RemoteText))[2]);
+        Assert.True(owners.Count > 1, "every peer lives on one node: the nodes did not form one cluster");
+    }
+}
