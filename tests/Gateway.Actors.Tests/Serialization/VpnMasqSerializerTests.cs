@@ -276,7 +276,7 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
 
     private object RoundTrip(object value) => _serializer.FromBinary(_serializer.ToBinary(value), _serializer.Manifest(value));
 
-    private static bool IsLeaf(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan);
+    private static bool IsLeaf(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(DateTime);
 
     private static IEnumerable<PropertyInfo> Fields(Type t) =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0);
