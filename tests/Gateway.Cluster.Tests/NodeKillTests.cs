@@ -23,7 +23,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
 
         // Establish ESP, ISAKMP and PPTP flows for 1,000 peers; each frame enters at a different node than the last.
         var clock = Stopwatch.StartNew();
-        await ParallelAsync.ForEachAsync(peers, 48, async peer =>
+        await ParallelAsync.ForEachAsync(peers, 24, async peer =>
         {
             for (int step = 0; step < peer.Setup.Count; step++)
                 await driver.SendAsync(nodes[(peer.Index + step) % nodes.Count], peer, peer.Setup[step]);
@@ -61,7 +61,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
         var sinceKill = Stopwatch.StartNew();
 
         // Established flows of every peer, the dead node's included, are translated from the first frame on.
-        await ParallelAsync.ForEachAsync(peers, 48, async peer =>
+        await ParallelAsync.ForEachAsync(peers, 24, async peer =>
         {
             foreach (var frame in peer.Established)
                 await driver.SendAsync(survivors[peer.Index % survivors.Count], peer, frame, expectSource: "FlowCache");
@@ -71,7 +71,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
 
         // New decisions for the dead node's peers wait for downing, handoff and recovery from the journal.
         var answeredAt = new Dictionary<PeerScenario, TimeSpan>();
-        await ParallelAsync.ForEachAsync(orphans, 48, async peer =>
+        await ParallelAsync.ForEachAsync(orphans, 24, async peer =>
         {
             while (sinceKill.Elapsed < TimeSpan.FromSeconds(120))
             {
@@ -106,7 +106,7 @@ public sealed class NodeKillTests(ITestOutputHelper output)
         }
 
         // And they still route: the established frames again, now also through the new owners' tables.
-        await ParallelAsync.ForEachAsync(peers, 48, async peer =>
+        await ParallelAsync.ForEachAsync(peers, 24, async peer =>
         {
             foreach (var frame in peer.Established)
                 await driver.SendAsync(survivors[(peer.Index + 1) % survivors.Count], peer, frame);

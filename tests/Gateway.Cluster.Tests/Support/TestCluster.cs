@@ -46,7 +46,7 @@ internal sealed class TestCluster : IAsyncDisposable
                     $"--Cluster:ExpectedNodes={size}",
                     "--Cluster:StableAfter=00:00:04",
                     "--Cluster:HeartbeatPause=00:00:02",
-                    "--Cluster:OwnerTimeout=00:00:05",
+                    "--Cluster:OwnerTimeout=00:00:10",
                     "--Cluster:ShardCount=60",
                     "--Persistence:Provider=postgresql",
                     $"--Persistence:ConnectionString={database.ConnectionString}",
