@@ -43,6 +43,9 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
                         Interlocked.Increment(ref sent);
                     }
                 });
+
+                // A steady stream, not a flood: the two cores also run three nodes and the journal.
+                await Task.Delay(100);
             }
         });
 
