@@ -23,12 +23,14 @@ internal static class Program
             return args[0] switch
             {
                 "replay" => ReplayCommand.Run(args[1..], Console.Error),
+                "run" => Live.RunCommand.RunAsync(args[1..], Console.Error).GetAwaiter().GetResult(),
                 _ => Fail($"unknown command '{args[0]}'\n{Usage}"),
             };
         }
         catch (Exception e) when (e is ConfigurationException or ArgumentException or FileNotFoundException
                                       or InvalidDataException or IOException or UnauthorizedAccessException
-                                      or FormatException or Protocols.Masquerade.Firewall.RuleParseException)
+                                      or FormatException or Protocols.Masquerade.Firewall.RuleParseException
+                                      or InvalidOperationException or Npgsql.NpgsqlException or SharpPcap.PcapException)
         {
             return Fail(e.Message);
         }

@@ -1,0 +1,192 @@
+using System.Buffers.Binary;
+using SharpPcap;
+using SharpPcap.LibPcap;
+using VpnMasq.Protocols.Ipv4;
+
+namespace VpnMasq.Node.Live;
+
+/// <summary>
+/// One gateway interface through libpcap: captures the IPv4 frames addressed to this host's Ethernet
+/// address (never its own or injected ones, which libpcap shows too), learns neighbours from ARP, and
+/// injects frames with this interface's source address and the next hop's destination address.
+/// Frames whose next hop is not resolved yet wait briefly while an ARP request goes out.
+/// </summary>
+internal sealed class LinkPort : IDisposable
+{
+    private const int MaxWaitingPerHop = 64;
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly LibPcapLiveDevice _device;
+    private readonly Lock _send = new();
+    private readonly Dictionary<uint, (DateTime Since, List<byte[]> Frames)> _waiting = [];
+    private readonly Action<byte[], TimeSpan> _onFrame;
+    private readonly Action<string> _onDrop;
+
+    public LinkPort(LinkInfo link, Action<byte[], TimeSpan> onFrame, Action<string> onDrop)
+    {
+        Link = link;
+        Neighbours = new Neighbours(link);
+        _onFrame = onFrame;
+        _onDrop = onDrop;
+        _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == link.Name)
+                  ?? throw new InvalidOperationException($"libpcap does not see interface {link.Name}");
+    }
+
+    public LinkInfo Link { get; }
+    public Neighbours Neighbours { get; }
+
+    public void Start()
+    {
+        try
+        {
+            // Immediate mode: a frame is handed over as it arrives, not when a buffer fills (latency of the tunnel).
+            _device.Open(new DeviceConfiguration
+            {
+                Mode = DeviceModes.None,
+                Immediate = true,
+                BufferSize = 32 * 1024 * 1024,
+                ReadTimeout = 100,
+                Snaplen = 65536,
+            });
+        }
+        catch (PcapException e)
+        {
+            throw new InvalidOperationException($"cannot capture on {Link.Name}: {e.Message.Trim()} (run as root or with CAP_NET_RAW)", e);
+        }
+
+        _device.Filter = "arp or ip";
+        _device.OnPacketArrival += Arrived;
+        _device.StartCapture();
+    }
+
+    private void Arrived(object sender, PacketCapture capture)
+    {
+        var raw = capture.GetPacket();
+        var frame = raw.Data;
+        // libpcap also shows what leaves the interface: this host's own frames and the ones injected here.
+        if (frame.Length < 14 || frame.AsSpan(6, 6).SequenceEqual(Link.Mac))
+            return;
+        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12));
+        if (etherType == 0x0806)
+        {
+            LearnFromArp(frame);
+            return;
+        }
+
+        // Only frames sent to this interface; the kernel keeps traffic for its own addresses.
+        if (etherType != 0x0800 || !frame.AsSpan(0, 6).SequenceEqual(Link.Mac) || frame.Length < 34)
+            return;
+        uint destination = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30));
+        if (destination == Link.Address && !AcceptsOwnAddress)
+            return;
+        var time = raw.Timeval;
+        _onFrame(frame, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
+    }
+
+    /// <summary>The outside port takes frames to its own address: that is the public address.</summary>
+    public bool AcceptsOwnAddress { get; init; }
+
+    /// <summary>Sends <paramref name="frame"/> towards its IPv4 destination on this link.</summary>
+    public void Send(byte[] frame)
+    {
+        if (frame.Length < 34)
+            return;
+        uint nextHop = Neighbours.NextHop(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30)));
+        if (Neighbours.TryGetMac(nextHop, out var mac))
+        {
+            Transmit(frame, mac);
+            return;
+        }
+
+        lock (_waiting)
+        {
+            if (!_waiting.TryGetValue(nextHop, out var entry))
+                _waiting[nextHop] = entry = (DateTime.UtcNow, []);
+            if (entry.Frames.Count < MaxWaitingPerHop)
+                entry.Frames.Add(frame);
+            else
+                _onDrop("neighbour-queue-full");
+        }
+
+        RequestArp(nextHop);
+    }
+
+    /// <summary>Sends what waited for a neighbour now known, and drops (counted) what waited too long.</summary>
+    public void FlushWaiting()
+    {
+        List<(byte[] Frame, byte[] Mac)> ready = [];
+        lock (_waiting)
+        {
+            foreach (var (hop, entry) in _waiting.ToList())
+            {
+                if (Neighbours.TryGetMac(hop, out var mac))
+                {
+                    ready.AddRange(entry.Frames.Select(f => (f, mac)));
+                    _waiting.Remove(hop);
+                }
+                else if (DateTime.UtcNow - entry.Since > ResolveTimeout)
+                {
+                    foreach (var _ in entry.Frames)
+                        _onDrop("neighbour-unresolved");
+                    _waiting.Remove(hop);
+                }
+                else
+                {
+                    RequestArp(hop);
+                }
+            }
+        }
+
+        foreach (var (frame, mac) in ready)
+            Transmit(frame, mac);
+    }
+
+    private void Transmit(byte[] frame, byte[] mac)
+    {
+        mac.CopyTo(frame, 0);
+        Link.Mac.CopyTo(frame, 6);
+        lock (_send)
+            _device.SendPacket(frame);
+    }
+
+    private void LearnFromArp(byte[] frame)
+    {
+        // Ethernet/IPv4 ARP: sender MAC at 22, sender IP at 28.
+        if (frame.Length >= 42 && BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(16)) == 0x0800)
+            Neighbours.Learn(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(28)), frame.AsSpan(22, 6));
+    }
+
+    private void RequestArp(uint target)
+    {
+        var arp = new byte[42];
+        arp.AsSpan(0, 6).Fill(0xFF);
+        Link.Mac.CopyTo(arp, 6);
+        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(12), 0x0806);
+        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(14), 1);      // Ethernet
+        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(16), 0x0800); // IPv4
+        arp[18] = 6;
+        arp[19] = 4;
+        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(20), 1);      // request
+        Link.Mac.CopyTo(arp, 22);
+        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(28), Link.Address);
+        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(38), target);
+        lock (_send)
+            _device.SendPacket(arp);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _device.StopCapture();
+        }
+        catch (PcapException)
+        {
+            // already stopped
+        }
+
+        _device.Close();
+    }
+
+    public override string ToString() => $"{Link.Name} ({Ipv4Address.Format(Link.Address)})";
+}

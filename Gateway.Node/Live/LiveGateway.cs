@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Akka.Event;
+using VpnMasq.Actors.Ingress;
+using VpnMasq.Node.Cluster;
+using VpnMasq.Protocols.Masquerade;
+
+namespace VpnMasq.Node.Live;
+
+/// <summary>
+/// Frames in from both interfaces, through the node's ingress pipeline, out on the side each verdict
+/// names. A frame decided by the flow cache leaves on the capture thread; one that waits for its
+/// owner leaves when the verdict comes back, without holding up the capture.
+/// </summary>
+internal sealed class LiveGateway : IDisposable
+{
+    private readonly GatewayNode _node;
+    private readonly ILoggingAdapter _log;
+    private readonly Timer _flush;
+
+    public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside)
+    {
+        _node = node;
+        _log = Logging.GetLogger(node.System, "vpnmasqd.live");
+        Inside = new LinkPort(inside, (f, t) => Decide(f, Direction.Outbound, t), CountDrop);
+        Outside = new LinkPort(outside, (f, t) => Decide(f, Direction.Inbound, t), CountDrop) { AcceptsOwnAddress = true };
+        _flush = new Timer(_ =>
+        {
+            Inside.FlushWaiting();
+            Outside.FlushWaiting();
+        }, null, 50, 50);
+    }
+
+    public LinkPort Inside { get; }
+    public LinkPort Outside { get; }
+
+    /// <summary>Frames by outcome: "forward", "drop:REASON", "hold", and transmission failures.</summary>
+    public ConcurrentDictionary<string, long> Counters { get; } = new();
+
+    public void Start()
+    {
+        Inside.Start();
+        Outside.Start();
+    }
+
+    private void Decide(byte[] frame, Direction direction, TimeSpan at)
+    {
+        var pending = _node.Ingress.DecideAsync(frame, direction, at);
+        if (pending.IsCompletedSuccessfully)
+            Emit(frame, pending.Result);
+        else
+            _ = EmitLater(frame, pending);
+    }
+
+    private async Task EmitLater(byte[] frame, ValueTask<IngressDecision> pending)
+    {
+        try
+        {
+            Emit(frame, await pending.ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            CountDrop("internal-error");
+            _log.Error(e, "decision failed");
+        }
+    }
+
+    private void Emit(byte[] frame, IngressDecision decision)
+    {
+        var verdict = decision.Verdict;
+        switch (verdict.Action)
+        {
+            case VerdictAction.Drop:
+                CountDrop(verdict.Reason.Code());
+                if (_log.IsDebugEnabled)
+                    _log.Debug("drop {0} {1} peer {2}: {3}", decision.Direction, verdict.Protocol, Protocols.Ipv4.Ipv4Address.Format(verdict.Peer), verdict.Reason.Code());
+                return;
+            case VerdictAction.Hold:
+                Counters.AddOrUpdate("hold", 1, (_, n) => n + 1);
+                return;
+        }
+
+        Counters.AddOrUpdate("forward", 1, (_, n) => n + 1);
+        if (verdict.SendInput)
+            PortFor(verdict.Side).Send(frame);
+        foreach (var extra in verdict.Extra ?? [])
+            PortFor(extra.Side).Send(extra.Frame);
+    }
+
+    private LinkPort PortFor(Side side) => side == Side.Inside ? Inside : Outside;
+
+    private void CountDrop(string reason) => Counters.AddOrUpdate("drop:" + reason, 1, (_, n) => n + 1);
+
+    public void Dispose()
+    {
+        _flush.Dispose();
+        Inside.Dispose();
+        Outside.Dispose();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using VpnMasq.Actors.Peers;
+using VpnMasq.Node.Cluster;
+using VpnMasq.Protocols.Ipv4;
+
+namespace VpnMasq.Node.Live;
+
+/// <summary>
+/// The management HTTP API (DESIGN §5.3): <c>/healthz</c> and <c>/ready</c> without a token;
+/// <c>/table</c> (this node's peers, JSON), <c>/counters</c> and <c>/members</c> with the bearer token
+/// from <c>Management:TokenFile</c> when one is configured.
+/// </summary>
+internal sealed class ManagementServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly GatewayNode _node;
+    private readonly LiveGateway _gateway;
+    private readonly string? _token;
+
+    public ManagementServer(string url, string? tokenFile, GatewayNode node, LiveGateway gateway)
+    {
+        _node = node;
+        _gateway = gateway;
+        _token = tokenFile is null ? null : File.ReadAllText(tokenFile).Trim();
+        _listener.Prefixes.Add(url.EndsWith('/') ? url : url + "/");
+    }
+
+    public void Start()
+    {
+        _listener.Start();
+        _ = Task.Run(Serve);
+    }
+
+    private async Task Serve()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => Answer(context));
+        }
+    }
+
+    private async Task Answer(HttpListenerContext context)
+    {
+        var response = context.Response;
+        try
+        {
+            string path = context.Request.Url?.AbsolutePath ?? "/";
+            bool open = path is "/healthz" or "/ready";
+            if (!open && _token is not null && context.Request.Headers["Authorization"] != "Bearer " + _token)
+            {
+                await Write(response, 401, "token required\n").ConfigureAwait(false);
+                return;
+            }
+
+            switch (path)
+            {
+                case "/healthz":
+                    await Write(response, 200, "ok\n").ConfigureAwait(false);
+                    break;
+                case "/ready":
+                    bool ready = await _node.Readiness.CheckAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                    await Write(response, ready ? 200 : 503, ready ? "ready\n" : "not ready\n").ConfigureAwait(false);
+                    break;
+                case "/table":
+                    await Write(response, 200, JsonSerializer.Serialize(await Table().ConfigureAwait(false)) + "\n").ConfigureAwait(false);
+                    break;
+                case "/counters":
+                    await Write(response, 200, JsonSerializer.Serialize(_gateway.Counters.OrderBy(c => c.Key).ToDictionary()) + "\n").ConfigureAwait(false);
+                    break;
+                case "/members":
+                    var members = Akka.Cluster.Cluster.Get(_node.System).State.Members.Select(m => new { address = m.Address.ToString(), status = m.Status.ToString() });
+                    await Write(response, 200, JsonSerializer.Serialize(members) + "\n").ConfigureAwait(false);
+                    break;
+                default:
+                    await Write(response, 404, "unknown path\n").ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or AskTimeoutException)
+        {
+            response.Abort();
+        }
+    }
+
+    /// <summary>Every peer this node owns, with its table (DESIGN §4: the masquerade table).</summary>
+    private async Task<List<object>> Table()
+    {
+        var state = await _node.Peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        var peers = state.Shards.SelectMany(s => s.EntityIds).Select(id => Ipv4Address.TryParse(id, out uint p) ? p : 0).Where(p => p != 0);
+        var tables = await Task.WhenAll(peers.Select(p => _node.Peers.Ask<PeerTable>(new GetPeerTable(p), TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
+        return tables.Select(t => (object)PeerTableView.Of(t)).ToList();
+    }
+
+    private static async Task Write(HttpListenerResponse response, int status, string body)
+    {
+        response.StatusCode = status;
+        response.ContentType = body.StartsWith('{') || body.StartsWith('[') ? "application/json" : "text/plain";
+        var bytes = Encoding.UTF8.GetBytes(body);
+        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        response.Close();
+    }
+
+    public void Dispose() => _listener.Close();
+}

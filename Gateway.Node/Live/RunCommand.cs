@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using VpnMasq.Actors.Peers;
+using VpnMasq.Node.Cluster;
+using VpnMasq.Node.Configuration;
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Masquerade;
+
+namespace VpnMasq.Node.Live;
+
+/// <summary>
+/// <c>vpnmasqd run</c>: a gateway node on real interfaces (DESIGN §4, §5.3). Exits 0 after a clean
+/// shutdown (first SIGTERM/SIGINT: leave the cluster, flush activity); a second signal exits at once.
+/// Anything that stops it from starting is a one-line reason and a non-zero exit.
+/// </summary>
+internal static class RunCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter error)
+    {
+        var configuration = VpnMasqConfiguration.Build(["run", .. args], baseDirectory: null);
+        var run = RunSettings.Bind(configuration);
+        var binding = MasqueradeOptionsBinder.BindWithWarnings(configuration);
+        foreach (var warning in binding.Warnings)
+            error.WriteLine($"vpnmasqd: warning: {warning}");
+        var nodeSettings = NodeSettingsBinder.Bind(configuration);
+        var inside = LinkInfo.Read(run.InsideInterface);
+        var outside = LinkInfo.Read(run.OutsideInterface);
+        var options = binding.Options with { InsideInterface = run.InsideInterface };
+        if (options.PublicAddressAuto)
+        {
+            if (outside.Address == 0)
+                throw new InvalidOperationException($"Masquerade:PublicAddress is auto but {outside.Name} has no IPv4 address");
+            options = options with { PublicAddress = outside.Address };
+        }
+
+        if (run.ManageKernel)
+        {
+            KernelGuard.Install(inside.Name, outside.Name, options.PublicAddress);
+        }
+        else if (KernelGuard.Check(inside.Name, outside.Name) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException(
+                $"the host kernel would forward or answer masqueraded traffic: {string.Join("; ", problems)}; or start with --manage-kernel");
+        }
+
+        using var stop = new CancellationTokenSource();
+        int signals = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (Interlocked.Increment(ref signals) > 1)
+                Environment.Exit(128 + 15);
+            stop.Cancel();
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        await using var node = await GatewayNode.StartAsync(nodeSettings, options, stop.Token).ConfigureAwait(false);
+        var log = Logging.GetLogger(node.System, "vpnmasqd");
+        log.Info($"vpnmasqd: inside {inside.Name} ({Ipv4Address.Format(inside.Address)}), outside {outside.Name}, " +
+                 $"public address {Ipv4Address.Format(options.PublicAddress)}{(options.PublicAddressAuto ? " (auto)" : "")}, " +
+                 $"journal {nodeSettings.Journal} {(nodeSettings.Journal == JournalProvider.Sqlite ? nodeSettings.SqliteFile : "")}, " +
+                 $"seeds [{string.Join(",", nodeSettings.Seeds)}], kernel {(run.ManageKernel ? "managed" : "checked")}");
+        await node.WhenUpAsync(TimeSpan.FromSeconds(120)).WaitAsync(stop.Token).ConfigureAwait(false);
+
+        using var gateway = new LiveGateway(node, inside, outside);
+        gateway.Start();
+        using var management = new ManagementServer(run.ManagementUrl, run.TokenFile, node, gateway);
+        management.Start();
+        log.Info($"vpnmasqd: forwarding; management API on {run.ManagementUrl}");
+
+        using var watcher = options.PublicAddressAuto
+            ? new Timer(_ => FollowPublicAddress(node, outside.Name, log), null, 2000, 2000)
+            : null;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            log.Info("vpnmasqd: stopping: leaving the cluster");
+        }
+
+        if (run.ManageKernel)
+            KernelGuard.Remove();
+        return 0;
+    }
+
+    /// <summary>DESIGN §3.7: the public address follows the outside interface; mappings on the old one close at once.</summary>
+    private static void FollowPublicAddress(GatewayNode node, string outside, ILoggingAdapter log)
+    {
+        uint now = LinkInfo.Read(outside).Address;
+        var front = node.Ingress.Front;
+        if (now == 0 || now == front.Settings.PublicAddress)
+            return;
+        log.Warning($"vpnmasqd: public address changed from {Ipv4Address.Format(front.Settings.PublicAddress)} to {Ipv4Address.Format(now)}: closing mappings");
+        var at = DateTime.UtcNow - DateTime.UnixEpoch;
+        front.ChangePublicAddress(now, at);
+        var state = node.Peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        foreach (var id in state.Shards.SelectMany(s => s.EntityIds))
+        {
+            if (Ipv4Address.TryParse(id, out uint peer))
+                node.Peers.Tell(new ClosePeer(peer, at));
+        }
+    }
+}

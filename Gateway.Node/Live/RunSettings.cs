@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using VpnMasq.Node.Configuration;
+using static VpnMasq.Node.Configuration.SectionValues;
+
+namespace VpnMasq.Node.Live;
+
+/// <summary>What <c>vpnmasqd run</c> needs beyond the cluster settings (DESIGN §5.3).</summary>
+internal sealed record RunSettings(string InsideInterface, string OutsideInterface, bool ManageKernel, string ManagementUrl, string? TokenFile)
+{
+    public static RunSettings Bind(IConfiguration configuration)
+    {
+        var node = configuration.GetSection("Node");
+        var management = configuration.GetSection("Management");
+        RequireKnownKeys(management, "Url", "TokenFile");
+        string inside = Text(node.GetSection("InsideInterface")) is { Length: > 0 } i
+            ? i : throw Missing(node.GetSection("InsideInterface"), "the interface towards the inside network, e.g. --inside eth0");
+        string outside = Text(node.GetSection("OutsideInterface")) is { Length: > 0 } o
+            ? o : throw Missing(node.GetSection("OutsideInterface"), "the interface towards the internet, e.g. --outside eth1");
+        if (inside == outside)
+            throw ConfigurationException.ForKey("Node:OutsideInterface", $"'{outside}' is also the inside interface; the gateway needs two");
+        return new RunSettings(
+            inside,
+            outside,
+            Boolean(node.GetSection("ManageKernel"), fallback: false),
+            Text(management.GetSection("Url")) ?? "http://127.0.0.1:9555",
+            Text(management.GetSection("TokenFile")));
+    }
+}
