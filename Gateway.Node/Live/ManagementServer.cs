@@ -26,7 +26,9 @@ internal sealed class ManagementServer : IDisposable
         _node = node;
         _gateway = gateway;
         _token = tokenFile is null ? null : File.ReadAllText(tokenFile).Trim();
-        _listener.Prefixes.Add(url.EndsWith('/') ? url : url + "/");
+        // HttpListener spells "every address" as +, operators as 0.0.0.0.
+        string prefix = url.Replace("://0.0.0.0", "://+", StringComparison.Ordinal);
+        _listener.Prefixes.Add(prefix.EndsWith('/') ? prefix : prefix + "/");
     }
 
     public void Start()
