@@ -5,7 +5,12 @@ set -euo pipefail
 
 # postgresql (15 on Debian 12): a real server for tests; scripts/start-postgres.sh runs a
 # private instance, the package's own cluster is never started (see policy-rc.d below).
-packages=(libpcap0.8 tcpdump iproute2 nftables python3-scapy postgresql)
+# strongswan-*, conntrack and ping: real IPsec peers, kernel-NAT inspection and
+# reachability checks for scripts/e2e/. libstrongswan-standard-plugins holds the openssl
+# and gcm plugins; without them kernel-libipsec rejects the default AES-GCM ESP proposal.
+packages=(libpcap0.8 tcpdump iproute2 nftables python3-scapy postgresql
+  strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
+  conntrack iputils-ping)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

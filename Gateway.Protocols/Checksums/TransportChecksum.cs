@@ -65,4 +65,36 @@ public static class TransportChecksum
             return true;
         return stored == Compute(ip.Packet);
     }
+
+    /// <summary>
+    /// Completes a TCP/UDP checksum its sender left to checksum offload. A frame captured on the
+    /// host that sent it, or across a veth or virtio link, carries only the folded pseudo-header sum
+    /// (Linux CHECKSUM_PARTIAL); the NIC would have finished it. Rewriting such a checksum
+    /// incrementally keeps it unfinished, and the receiver drops the packet. Only that exact value
+    /// is completed: a checksum that is merely wrong stays wrong. Returns true when it completed one.
+    /// </summary>
+    public static bool CompleteOffloaded(Span<byte> datagram)
+    {
+        if (datagram.Length < Ipv4Header.MinLength)
+            return false;
+        int headerLength = (datagram[0] & 0x0F) * 4;
+        byte protocol = datagram[Ipv4Header.ProtocolOffset];
+        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
+        bool fragment = (BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]) & 0x3FFF) != 0;
+        if (protocol is not (IpProtocol.Tcp or IpProtocol.Udp) || fragment || headerLength < Ipv4Header.MinLength
+            || totalLength > datagram.Length || totalLength < headerLength + FieldOffset(protocol) + 2)
+            return false;
+        var field = datagram[(headerLength + FieldOffset(protocol))..];
+        ushort stored = BinaryPrimitives.ReadUInt16BigEndian(field);
+        uint sum = InternetChecksum.PseudoHeaderSum(
+            BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.SourceOffset..]),
+            BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.DestinationOffset..]),
+            protocol,
+            totalLength - headerLength);
+        ushort partial = (ushort)~InternetChecksum.Finish(sum);
+        if (stored != partial || stored == Compute(datagram[..totalLength]))
+            return false;
+        BinaryPrimitives.WriteUInt16BigEndian(field, Compute(datagram[..totalLength]));
+        return true;
+    }
 }
