@@ -51,7 +51,8 @@ internal static class PeerSnapshotFormat
     private static EspRekey ReadEspRekey(PayloadReader r) => new(r.UInt32(), r.Ticks());
 
     private static void Write(PayloadWriter w, PptpRow p) =>
-        w.UInt32(p.Inside).UInt16(p.InsidePort).UInt16(p.CallId).UInt16(p.MasqueradedCallId).UInt16(p.PeerCallId).Ticks(p.LastSeen);
+        w.UInt32(p.Inside).UInt16(p.InsidePort).UInt16(p.CallId).UInt16(p.MasqueradedCallId).UInt16(p.PeerCallId).Ticks(p.LastSeen)
+            .Bool(p.PeerCallIdKnown);
 
-    private static PptpRow ReadPptpRow(PayloadReader r) => new(r.UInt32(), r.UInt16(), r.UInt16(), r.UInt16(), r.UInt16(), r.Ticks());
+    private static PptpRow ReadPptpRow(PayloadReader r) => new(r.UInt32(), r.UInt16(), r.UInt16(), r.UInt16(), r.UInt16(), r.Ticks(), r.Bool());
 }

@@ -11,7 +11,7 @@ namespace VpnMasq.Node.Live;
 
 /// <summary>
 /// The management HTTP API (DESIGN §5.3): <c>/healthz</c> and <c>/ready</c> without a token;
-/// <c>/table</c> (this node's peers, JSON), <c>/counters</c> and <c>/members</c> with the bearer token
+/// <c>/table</c> (this node's peers, JSON), <c>/counters</c>, <c>/flows</c> (this node's flow cache) and <c>/members</c> with the bearer token
 /// from <c>Management:TokenFile</c> when one is configured.
 /// </summary>
 internal sealed class ManagementServer : IDisposable
@@ -82,6 +82,10 @@ internal sealed class ManagementServer : IDisposable
                     break;
                 case "/counters":
                     await Write(response, 200, JsonSerializer.Serialize(_gateway.Counters.OrderBy(c => c.Key).ToDictionary()) + "\n").ConfigureAwait(false);
+                    break;
+                case "/flows":
+                    var flows = new { peers = _node.FlowCache.PeerCount, lookups = _node.FlowCache.LookupCount };
+                    await Write(response, 200, JsonSerializer.Serialize(flows) + "\n").ConfigureAwait(false);
                     break;
                 case "/members":
                     var members = Akka.Cluster.Cluster.Get(_node.System).State.Members.Select(m => new { address = m.Address.ToString(), status = m.Status.ToString() });

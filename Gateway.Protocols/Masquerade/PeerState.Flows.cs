@@ -44,7 +44,7 @@ public sealed partial class PeerState
         foreach (var c in Calls.Calls)
         {
             flows.Add(new EstablishedFlow(FlowKind.Gre, c.Inside, InsideKey: c.CallId, RemoteKey: c.PeerCallId, PublicKey: c.MasqueradedCallId,
-                OutboundCached: c.PeerCallId != 0));
+                OutboundCached: c.PeerCallIdKnown));
         }
 
         flows.Sort(EstablishedFlowOrder.Instance);

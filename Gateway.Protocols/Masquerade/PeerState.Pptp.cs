@@ -23,7 +23,7 @@ public sealed partial class PeerState
         {
             foreach (var call in Calls.Calls)
             {
-                if (call.Inside == d.Source && call.PeerCallId == d.GreCallId)
+                if (call.Inside == d.Source && call.PeerCallIdKnown && call.PeerCallId == d.GreCallId)
                     call.LastSeen = now;
             }
         }
@@ -213,7 +213,7 @@ public sealed partial class PeerState
                 {
                     if (cursor.ResultCode != 1)
                         Emit(new PptpCallUnmapped(now, call.MasqueradedCallId, RemovalCause.Closed));
-                    else if (call.PeerCallId != cursor.CallIdValue)
+                    else if (!call.PeerCallIdKnown || call.PeerCallId != cursor.CallIdValue)
                         Emit(new PptpPeerCallIdLearned(now, call.MasqueradedCallId, cursor.CallIdValue));
                 }
 
@@ -222,7 +222,8 @@ public sealed partial class PeerState
                 break;
             case PptpControlType.OutgoingCallReply or PptpControlType.IncomingCallReply:
                 // An inside server answering: the peer's ID is in the Peer's Call ID field.
-                if (Calls.FindOriginal(mapping.Inside, cursor.CallIdValue) is { } served && served.PeerCallId != cursor.PeerCallIdValue)
+                if (Calls.FindOriginal(mapping.Inside, cursor.CallIdValue) is { } served
+                    && (!served.PeerCallIdKnown || served.PeerCallId != cursor.PeerCallIdValue))
                     Emit(new PptpPeerCallIdLearned(now, served.MasqueradedCallId, cursor.PeerCallIdValue));
                 break;
             case PptpControlType.CallDisconnectNotify:

@@ -31,7 +31,7 @@ public sealed partial class PeerState
         Esp.LastRekey.Select(r => new EspRekey(r.Key, r.Value)).OrderBy(r => r.Inside).ToList(),
         Esp.TurnEndedHost,
         Calls.Calls
-            .Select(c => new PptpRow(c.Inside, c.InsidePort, c.CallId, c.MasqueradedCallId, c.PeerCallId, c.LastSeen))
+            .Select(c => new PptpRow(c.Inside, c.InsidePort, c.CallId, c.MasqueradedCallId, c.PeerCallId, c.LastSeen, c.PeerCallIdKnown))
             .OrderBy(r => r.MasqueradedCallId).ToList(),
         Ports.Cursor,
         Icmp.Cursor);
@@ -82,7 +82,7 @@ public sealed partial class PeerState
             Calls.Restore(new PptpCall
             {
                 Inside = r.Inside, InsidePort = r.InsidePort, CallId = r.CallId, MasqueradedCallId = r.MasqueradedCallId,
-                PeerCallId = r.PeerCallId, LastSeen = r.LastSeen,
+                PeerCallId = r.PeerCallId, PeerCallIdKnown = r.PeerCallIdKnown, LastSeen = r.LastSeen,
             });
         }
     }

@@ -14,6 +14,9 @@ public sealed class PptpCall
 
     /// <summary>The peer's own Call ID, once its reply names it; 0 before.</summary>
     public ushort PeerCallId { get; set; }
+
+    /// <summary>Whether the peer's reply named its Call ID yet: 0 is a valid ID (pptpd gives its first call 0).</summary>
+    public bool PeerCallIdKnown { get; set; }
     public TimeSpan LastSeen { get; set; }
 }
 
@@ -34,7 +37,7 @@ public sealed class PptpCallTable
     {
         foreach (var call in _byMasqueraded.Values)
         {
-            if (call.Inside == inside && call.InsidePort == insidePort && call.PeerCallId == peerCallId)
+            if (call.Inside == inside && call.InsidePort == insidePort && call.PeerCallIdKnown && call.PeerCallId == peerCallId)
                 return call;
         }
 
@@ -86,7 +89,10 @@ public sealed class PptpCallTable
     public void Apply(PptpPeerCallIdLearned e)
     {
         if (FindMasqueraded(e.MasqueradedCallId) is { } call)
+        {
             call.PeerCallId = e.PeerCallId;
+            call.PeerCallIdKnown = true;
+        }
     }
 
     public void Apply(PptpCallUnmapped e)

@@ -53,4 +53,5 @@ public sealed record EspWaiter(uint Inside, TimeSpan Since);
 
 public sealed record EspRekey(uint Inside, TimeSpan At);
 
-public sealed record PptpRow(uint Inside, ushort InsidePort, ushort CallId, ushort MasqueradedCallId, ushort PeerCallId, TimeSpan LastSeen);
+public sealed record PptpRow(
+    uint Inside, ushort InsidePort, ushort CallId, ushort MasqueradedCallId, ushort PeerCallId, TimeSpan LastSeen, bool PeerCallIdKnown = false);

@@ -44,7 +44,7 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         [new EspWaiter(0x0A000007, At(108)), new EspWaiter(0x0A000008, At(109))],
         [new EspRekey(0x0A000009, At(110))],
         0x0A00000A,
-        [new PptpRow(0x0A00000B, 1723, 41, 42, 43, At(111))],
+        [new PptpRow(0x0A00000B, 1723, 41, 42, 43, At(111), PeerCallIdKnown: true)],
         PortCursor: 12,
         IcmpCursor: 13);
 
