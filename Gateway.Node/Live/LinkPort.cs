@@ -22,8 +22,11 @@ internal sealed class LinkPort : IDisposable
     private readonly Action<byte[], TimeSpan> _onFrame;
     private readonly Action<string> _onDrop;
 
-    public LinkPort(LinkInfo link, Action<byte[], TimeSpan> onFrame, Action<string> onDrop)
+    private readonly CaptureSettings _capture;
+
+    public LinkPort(LinkInfo link, CaptureSettings capture, Action<byte[], TimeSpan> onFrame, Action<string> onDrop)
     {
+        _capture = capture;
         Link = link;
         Neighbours = new Neighbours(link);
         _onFrame = onFrame;
@@ -43,9 +46,9 @@ internal sealed class LinkPort : IDisposable
             _device.Open(new DeviceConfiguration
             {
                 Mode = DeviceModes.None,
-                Immediate = true,
-                BufferSize = 32 * 1024 * 1024,
-                ReadTimeout = 100,
+                Immediate = _capture.Immediate,
+                BufferSize = _capture.BufferMegabytes * 1024 * 1024,
+                ReadTimeout = _capture.ReadTimeoutMilliseconds,
                 Snaplen = 65536,
             });
         }

@@ -17,12 +17,12 @@ internal sealed class LiveGateway : IDisposable
     private readonly ILoggingAdapter _log;
     private readonly Timer _flush;
 
-    public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside)
+    public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture)
     {
         _node = node;
         _log = Logging.GetLogger(node.System, "vpnmasqd.live");
-        Inside = new LinkPort(inside, (f, t) => Decide(f, Direction.Outbound, t), CountDrop);
-        Outside = new LinkPort(outside, (f, t) => Decide(f, Direction.Inbound, t), CountDrop) { AcceptsOwnAddress = true };
+        Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountDrop);
+        Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountDrop) { AcceptsOwnAddress = true };
         _flush = new Timer(_ =>
         {
             Inside.FlushWaiting();

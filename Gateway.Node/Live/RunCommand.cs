@@ -66,7 +66,7 @@ internal static class RunCommand
                  $"seeds [{string.Join(",", nodeSettings.Seeds)}], kernel {(run.ManageKernel ? "managed" : "checked")}");
         await node.WhenUpAsync(TimeSpan.FromSeconds(120)).WaitAsync(stop.Token).ConfigureAwait(false);
 
-        using var gateway = new LiveGateway(node, inside, outside);
+        using var gateway = new LiveGateway(node, inside, outside, run.Capture);
         gateway.Start();
         using var management = new ManagementServer(run.ManagementUrl, run.TokenFile, node, gateway);
         management.Start();

@@ -5,13 +5,16 @@ using static VpnMasq.Node.Configuration.SectionValues;
 namespace VpnMasq.Node.Live;
 
 /// <summary>What <c>vpnmasqd run</c> needs beyond the cluster settings (DESIGN §5.3).</summary>
-internal sealed record RunSettings(string InsideInterface, string OutsideInterface, bool ManageKernel, string ManagementUrl, string? TokenFile)
+internal sealed record RunSettings(
+    string InsideInterface, string OutsideInterface, bool ManageKernel, string ManagementUrl, string? TokenFile, CaptureSettings Capture)
 {
     public static RunSettings Bind(IConfiguration configuration)
     {
         var node = configuration.GetSection("Node");
         var management = configuration.GetSection("Management");
         RequireKnownKeys(management, "Url", "TokenFile");
+        var capture = configuration.GetSection("Capture");
+        RequireKnownKeys(capture, "Immediate", "BufferMegabytes", "ReadTimeoutMilliseconds");
         string inside = Text(node.GetSection("InsideInterface")) is { Length: > 0 } i
             ? i : throw Missing(node.GetSection("InsideInterface"), "the interface towards the inside network, e.g. --inside eth0");
         string outside = Text(node.GetSection("OutsideInterface")) is { Length: > 0 } o
@@ -23,6 +26,17 @@ internal sealed record RunSettings(string InsideInterface, string OutsideInterfa
             outside,
             Boolean(node.GetSection("ManageKernel"), fallback: false),
             Text(management.GetSection("Url")) ?? "http://127.0.0.1:9555",
-            Text(management.GetSection("TokenFile")));
+            Text(management.GetSection("TokenFile")),
+            new CaptureSettings(
+                Boolean(capture.GetSection("Immediate"), fallback: true),
+                Integer(capture.GetSection("BufferMegabytes"), 32, 1, 1024),
+                Integer(capture.GetSection("ReadTimeoutMilliseconds"), 100, 1, 10_000)));
     }
 }
+
+/// <summary>
+/// libpcap settings (<c>Capture:*</c>). Immediate mode is what keeps a tunnel's latency at the
+/// wire's: without it libpcap hands frames over when its buffer fills or the read timeout ends
+/// (scripts/e2e/capture-settings.sh measures the difference).
+/// </summary>
+internal sealed record CaptureSettings(bool Immediate = true, int BufferMegabytes = 32, int ReadTimeoutMilliseconds = 100);
