@@ -25,8 +25,11 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
         CurrentShardRegionState state;
         try
         {
-            // The coordinator answers: shards can be allocated, so a new peer's first frame will find an owner.
-            await peers.Ask<CurrentRegions>(GetCurrentRegions.Instance, timeout).ConfigureAwait(false);
+            // This region is registered with the coordinator, so a new peer's first frame finds an owner at once.
+            // (A region without a coordinator answers GetCurrentRegions itself, with an empty set.)
+            var regions = await peers.Ask<CurrentRegions>(GetCurrentRegions.Instance, timeout).ConfigureAwait(false);
+            if (!regions.Regions.Contains(Cluster.Get(system).SelfAddress))
+                return false;
             state = await peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout).ConfigureAwait(false);
         }
         catch (AskTimeoutException)

@@ -18,7 +18,8 @@ internal sealed class LinkPort : IDisposable
 
     private readonly LibPcapLiveDevice _device;
     private readonly Lock _send = new();
-    private readonly Dictionary<uint, (DateTime Since, List<byte[]> Frames)> _waiting = [];
+    private static readonly TimeSpan ArpRetry = TimeSpan.FromMilliseconds(500);
+    private readonly Dictionary<uint, Waiting> _waiting = [];
     private readonly Action<byte[], TimeSpan> _onFrame;
     private readonly Action<string> _onDrop;
 
@@ -96,36 +97,44 @@ internal sealed class LinkPort : IDisposable
         if (frame.Length < 34)
             return;
         uint nextHop = Neighbours.NextHop(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30)));
-        if (Neighbours.TryGetMac(nextHop, out var mac))
-        {
-            Transmit(frame, mac);
-            return;
-        }
-
         lock (_waiting)
         {
+            if (Neighbours.TryGetMac(nextHop, out var mac))
+            {
+                // Frames that waited for this neighbour go first: a hop's frames leave in the order they came.
+                if (_waiting.Remove(nextHop, out var earlier))
+                {
+                    foreach (var waited in earlier.Frames)
+                        Transmit(waited, mac);
+                }
+
+                Transmit(frame, mac);
+                return;
+            }
+
             if (!_waiting.TryGetValue(nextHop, out var entry))
-                _waiting[nextHop] = entry = (DateTime.UtcNow, []);
+                _waiting[nextHop] = entry = new Waiting(DateTime.UtcNow);
             if (entry.Frames.Count < MaxWaitingPerHop)
                 entry.Frames.Add(frame);
             else
                 _onDrop("neighbour-queue-full");
+            if (entry.Frames.Count == 1)
+                RequestArp(nextHop, entry); // one request per hop; FlushWaiting repeats it while the hop is unresolved
         }
-
-        RequestArp(nextHop);
     }
 
     /// <summary>Sends what waited for a neighbour now known, and drops (counted) what waited too long.</summary>
     public void FlushWaiting()
     {
-        List<(byte[] Frame, byte[] Mac)> ready = [];
         lock (_waiting)
         {
             foreach (var (hop, entry) in _waiting.ToList())
             {
                 if (Neighbours.TryGetMac(hop, out var mac))
                 {
-                    ready.AddRange(entry.Frames.Select(f => (f, mac)));
+                    // Under the lock, so a frame Send handles meanwhile cannot overtake these.
+                    foreach (var frame in entry.Frames)
+                        Transmit(frame, mac);
                     _waiting.Remove(hop);
                 }
                 else if (DateTime.UtcNow - entry.Since > ResolveTimeout)
@@ -134,15 +143,12 @@ internal sealed class LinkPort : IDisposable
                         _onDrop("neighbour-unresolved");
                     _waiting.Remove(hop);
                 }
-                else
+                else if (DateTime.UtcNow - entry.LastRequest > ArpRetry)
                 {
-                    RequestArp(hop);
+                    RequestArp(hop, entry);
                 }
             }
         }
-
-        foreach (var (frame, mac) in ready)
-            Transmit(frame, mac);
     }
 
     private void Transmit(byte[] frame, byte[] mac)
@@ -160,8 +166,9 @@ internal sealed class LinkPort : IDisposable
             Neighbours.Learn(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(28)), frame.AsSpan(22, 6));
     }
 
-    private void RequestArp(uint target)
+    private void RequestArp(uint target, Waiting entry)
     {
+        entry.LastRequest = DateTime.UtcNow;
         var arp = new byte[42];
         arp.AsSpan(0, 6).Fill(0xFF);
         Link.Mac.CopyTo(arp, 6);
@@ -193,4 +200,12 @@ internal sealed class LinkPort : IDisposable
     }
 
     public override string ToString() => $"{Link.Name} ({Ipv4Address.Format(Link.Address)})";
+
+    /// <summary>Frames waiting for one next hop's Ethernet address.</summary>
+    private sealed class Waiting(DateTime since)
+    {
+        public DateTime Since { get; } = since;
+        public DateTime LastRequest { get; set; }
+        public List<byte[]> Frames { get; } = [];
+    }
 }

@@ -66,6 +66,10 @@ internal static class RunCommand
                  $"seeds [{string.Join(",", nodeSettings.Seeds)}], kernel {(run.ManageKernel ? "managed" : "checked")}");
         await node.WhenUpAsync(TimeSpan.FromSeconds(120)).WaitAsync(stop.Token).ConfigureAwait(false);
 
+        // Capture starts when decisions can be made: frames captured earlier would only wait in the shard region.
+        while (!await node.Readiness.CheckAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+            await Task.Delay(200, stop.Token).ConfigureAwait(false);
+
         using var gateway = new LiveGateway(node, inside, outside, run.Capture);
         gateway.Start();
         using var management = new ManagementServer(run.ManagementUrl, run.TokenFile, node, gateway);
