@@ -51,7 +51,7 @@ internal static class RunCommand
         {
             context.Cancel = true;
             if (Interlocked.Increment(ref signals) > 1)
-                Environment.Exit(128 + 15);
+                ExitNow(128 + 15); // not Environment.Exit: it would wait for the graceful shutdown in progress
             stop.Cancel();
         }
 
@@ -77,7 +77,7 @@ internal static class RunCommand
         log.Info($"vpnmasqd: forwarding; management API on {run.ManagementUrl}");
 
         using var watcher = options.PublicAddressAuto
-            ? new Timer(_ => FollowPublicAddress(node, outside.Name, log), null, 2000, 2000)
+            ? new Timer(_ => FollowPublicAddress(node, run, log), null, 2000, 2000)
             : null;
         try
         {
@@ -93,16 +93,21 @@ internal static class RunCommand
         return 0;
     }
 
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ExitNow(int status);
+
     /// <summary>DESIGN §3.7: the public address follows the outside interface; mappings on the old one close at once.</summary>
-    private static void FollowPublicAddress(GatewayNode node, string outside, ILoggingAdapter log)
+    private static void FollowPublicAddress(GatewayNode node, RunSettings run, ILoggingAdapter log)
     {
-        uint now = LinkInfo.Read(outside).Address;
+        uint now = LinkInfo.Read(run.OutsideInterface).Address;
         var front = node.Ingress.Front;
         if (now == 0 || now == front.Settings.PublicAddress)
             return;
         log.Warning($"vpnmasqd: public address changed from {Ipv4Address.Format(front.Settings.PublicAddress)} to {Ipv4Address.Format(now)}: closing mappings");
         var at = DateTime.UtcNow - DateTime.UnixEpoch;
         front.ChangePublicAddress(now, at);
+        if (run.ManageKernel)
+            KernelGuard.Install(run.InsideInterface, run.OutsideInterface, now);
         var state = node.Peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
         foreach (var id in state.Shards.SelectMany(s => s.EntityIds))
         {

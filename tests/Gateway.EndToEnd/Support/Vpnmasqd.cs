@@ -30,6 +30,7 @@ internal sealed class Vpnmasqd : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+    public int Pid => _process.Id;
     public int ExitCode => _process.ExitCode;
 
     /// <param name="arguments">More <c>--Section:Key=value</c> settings (forwards, cluster, journal).</param>
