@@ -22,8 +22,8 @@ internal sealed record IsakmpView(string Inside, string InitiatorCookie, string 
 /// <summary>An SA pair; while <see cref="Outstanding"/> the inbound SPI is not known yet.</summary>
 internal sealed record EspView(string Inside, string OutboundSpi, string InboundSpi, bool Outstanding);
 
-/// <summary>A PPTP call; <see cref="PeerCallId"/> is 0 until the peer's reply names it.</summary>
-internal sealed record PptpView(string Inside, int CallId, int MasqueradedCallId, int PeerCallId);
+/// <summary>A PPTP call; <see cref="PeerCallId"/> is null until the peer's reply names it (0 is a valid Call ID).</summary>
+internal sealed record PptpView(string Inside, int CallId, int MasqueradedCallId, int? PeerCallId);
 
 /// <summary>A cluster member from /members: its Akka address and membership status (Up, Leaving, …).</summary>
 internal sealed record MemberView(string Address, string Status);

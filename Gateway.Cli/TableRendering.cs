@@ -58,7 +58,7 @@ internal static class TableRendering
         foreach (var e in peer.Esp ?? [])
             yield return ("esp", e.Inside, e.Outstanding ? $"out {e.OutboundSpi} in {Unknown} (awaiting reply)" : $"out {e.OutboundSpi} in {e.InboundSpi}");
         foreach (var c in peer.Pptp ?? [])
-            yield return ("pptp", c.Inside, $"call {c.CallId} public {c.MasqueradedCallId} remote {(c.PeerCallId == 0 ? Unknown : c.PeerCallId)}");
+            yield return ("pptp", c.Inside, $"call {c.CallId} public {c.MasqueradedCallId} remote {(c.PeerCallId is { } peerCallId ? peerCallId : Unknown)}");
     }
 
     /// <summary>Every member shares the actor-system prefix (<c>akka.tcp://vpnmasq@</c>); host:port is what tells them apart.</summary>

@@ -36,7 +36,13 @@ internal static class PeerTableView
                 inboundSpi = e.InboundSpi.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),
                 outstanding = e.Outstanding,
             }),
-            pptp = t.Calls.Select(c => new { inside = Ipv4Address.Format(c.Inside), callId = c.CallId, masqueradedCallId = c.MasqueradedCallId, peerCallId = c.PeerCallId }),
+            pptp = t.Calls.Select(c => new
+            {
+                inside = Ipv4Address.Format(c.Inside),
+                callId = c.CallId,
+                masqueradedCallId = c.MasqueradedCallId,
+                peerCallId = c.PeerCallIdKnown ? c.PeerCallId : (int?)null, // 0 is a Call ID; null is "not known yet"
+            }),
         };
     }
 }

@@ -47,9 +47,11 @@ _pptp_wait() {
   done
 }
 
-# _pptp_prepare DIR : the skeleton of a private /run and /dev, plus the syslog sink.
+# _pptp_prepare NS DIR : the skeleton of a private /run and /dev, plus the syslog sink. The
+# sink runs in NS too (a pathname unix socket works across network namespaces), so a caller
+# that tears down with topo_down alone (which ends every process of NS) does not leak it.
 _pptp_prepare() {
-  local dir=$1 f
+  local ns=$1 dir=$2 f
   mkdir -p "$dir/run/pptp" "$dir/dev/pts" "$dir/dev/net"
   for f in null zero full random urandom tty net/tun; do : > "$dir/dev/$f"; done
   ln -sfn pts/ptmx "$dir/dev/ptmx"
@@ -58,7 +60,7 @@ _pptp_prepare() {
   ln -sfn /proc/self/fd/1 "$dir/dev/stdout"
   ln -sfn /proc/self/fd/2 "$dir/dev/stderr"
   : > "$dir/syslog.log"
-  /usr/bin/python3 "$PPTP_SINK" "$dir/dev/log" "$dir/syslog.log" </dev/null >>"$dir/sink.out" 2>&1 &
+  ip netns exec "$ns" /usr/bin/python3 "$PPTP_SINK" "$dir/dev/log" "$dir/syslog.log" </dev/null >>"$dir/sink.out" 2>&1 &
   echo $! > "$dir/sink.pid"
   _pptp_wait 10 grep -q "listening on" "$dir/syslog.log" || {
     echo "pptp: syslog sink did not start ($dir)" >&2; return 1; }
@@ -138,7 +140,7 @@ EOF
   local dflag=()
   if [[ $PPTP_DEBUG == 1 ]]; then echo debug >> "$dir/ppp-options"; dflag=(-d); fi
   : > "$dir/ppp.log"
-  _pptp_prepare "$dir" || return 1
+  _pptp_prepare "$ns" "$dir" || return 1
   _pptp_launch "$ns" "$dir" "$dir/pptpd.out" /usr/sbin/pptpd -f "${dflag[@]}" -c "$dir/pptpd.conf" || return 1
   if ! _pptp_wait 10 _pptp_listening "$ns"; then
     echo "pptp: pptpd in $ns is not listening on TCP 1723" >&2
@@ -157,7 +159,7 @@ pptp_client_up() {
   _pptp_kill_dir "$dir"
   rm -rf "$dir"; mkdir -p "$dir"
   : > "$dir/ppp.log"
-  _pptp_prepare "$dir" || return 1
+  _pptp_prepare "$ns" "$dir" || return 1
   _pptp_launch "$ns" "$dir" "$dir/standin.out" /usr/bin/python3 "$PPTP_STANDIN" \
     logfile "$dir/ppp.log" ipparam "$name" "$([[ $PPTP_DEBUG == 1 ]] && echo debug || echo nodebug)" \
     pty "/usr/sbin/pptp $server --nolaunchpppd --nohostroute --loglevel 1 --logstring $name" ||

@@ -28,7 +28,7 @@ public sealed class EndToEndTests
 
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal(
-            """[{"peer":"199.0.0.10","owner":"akka.tcp://vpnmasq@10.1.0.2:4053","ports":[],"icmp":[],"isakmp":[],"esp":[],"pptp":[{"inside":"10.0.0.4","callId":5,"masqueradedCallId":40001,"peerCallId":0}]}]""" + "\n",
+            """[{"peer":"199.0.0.10","owner":"akka.tcp://vpnmasq@10.1.0.2:4053","ports":[],"icmp":[],"isakmp":[],"esp":[],"pptp":[{"inside":"10.0.0.4","callId":5,"masqueradedCallId":40001,"peerCallId":null}]}]""" + "\n",
             outcome.Stdout);
     }
 

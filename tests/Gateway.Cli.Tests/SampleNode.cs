@@ -7,7 +7,7 @@ internal static class SampleNode
         [
           {"peer":"199.0.0.10","owner":"akka.tcp://vpnmasq@10.1.0.2:4053",
            "ports":[],"icmp":[],"isakmp":[],"esp":[],
-           "pptp":[{"inside":"10.0.0.4","callId":5,"masqueradedCallId":40001,"peerCallId":0}]},
+           "pptp":[{"inside":"10.0.0.4","callId":5,"masqueradedCallId":40001,"peerCallId":null}]},
           {"peer":"199.0.0.9","owner":"akka.tcp://vpnmasq@10.1.0.1:4053",
            "ports":[{"protocol":"tcp","inside":"10.0.0.2:51000","publicPort":61000,"remotePort":443,"state":"established","viaForward":false},
                     {"protocol":"udp","inside":"10.0.0.3:500","publicPort":500,"remotePort":500,"state":null,"viaForward":true}],
