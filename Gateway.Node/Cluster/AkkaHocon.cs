@@ -17,6 +17,8 @@ public static class AkkaHocon
             akka {
               loglevel = {{s.LogLevel}}
               loggers = ["Akka.Event.DefaultLogger"]
+              # The caller owns process signals and exit (vpnmasqd run: graceful leave, then a second signal exits at once).
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
               actor.provider = cluster
               remote.dot-netty.tcp {
                 hostname = "{{s.Hostname}}"

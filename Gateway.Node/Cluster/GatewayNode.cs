@@ -57,6 +57,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var peerSettings = new PeerActorSettings { SnapshotEvery = settings.SnapshotEvery, SweepInterval = settings.SweepInterval };
 
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnsSignalsLifetime>();
         builder.Services.AddAkka(settings.SystemName, (akka, _) =>
         {
             akka.AddHocon(AkkaHocon.For(settings), HoconAddMode.Prepend);

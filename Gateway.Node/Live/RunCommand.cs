@@ -52,7 +52,7 @@ internal static class RunCommand
             context.Cancel = true;
             if (Interlocked.Increment(ref signals) > 1)
                 ExitNow(128 + 15); // not Environment.Exit: it would wait for the graceful shutdown in progress
-            stop.Cancel();
+            _ = Task.Run(stop.Cancel); // not inline: the shutdown would run on the signal thread and hold the next signal back
         }
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
