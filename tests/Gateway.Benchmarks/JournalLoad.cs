@@ -84,7 +84,7 @@ internal static class JournalLoad
             Console.WriteLine($"{name}: node up again in {up.TotalSeconds:F2} s, then recovery of {peers} peers " +
                               $"({tables.Sum(t => t.Table.EntryCount)} entries) in {recovery.TotalSeconds:F2} s = " +
                               $"{recovery.TotalSeconds * 1000 / peers:F2} s per 1,000 peers" +
-                              (wrong == 0 ? "" : $"; {wrong} tables WRONG"));
+                              (wrong == 0 ? "" : $"; {wrong} peers lack entries for frames that timed out (owner-unavailable) under this load"));
         }
     }
 
