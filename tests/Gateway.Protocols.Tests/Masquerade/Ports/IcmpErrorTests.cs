@@ -49,3 +49,35 @@ public sealed class IcmpErrorTests
 
     private static uint ReadUInt32(ReadOnlySpan<byte> bytes) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
 }
+
+// DESIGN §3.1 and §3.3: an error about masqueraded ESP (e.g. fragmentation needed) reaches the host that sent it.
+public sealed class IcmpErrorAboutEspTests
+{
+    [Fact]
+    public void FragmentationNeeded_AboutMasqueradedEsp_GoesToTheHostOwningTheQuotedSpi()
+    {
+        var gateway = GatewayUnderTest.Create();
+        gateway.Send(EspFrame(InsideA, Remote, 0x1111));
+        gateway.Send(EspFrame(Remote, Public, 0x2222));
+        var sent = DatagramOf(gateway.Send(EspFrame(InsideA, Remote, 0x1111, sequence: 2)).Outside);
+
+        var error = gateway.Send(IcmpErrorFrame(Remote, Public, IcmpType.DestinationUnreachable, 4, sent)).Inside;
+
+        Assert.Equal(InsideA, Dissect(error).Destination);
+        var quote = DatagramOf(error).AsSpan(20 + 8);
+        Assert.Equal(InsideA, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(quote[12..]));
+        Assert.Equal(0x1111u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(quote[20..]));
+        Assert.Equal(0, InternetChecksum.Compute(quote[..20]));
+    }
+
+    [Fact]
+    public void ErrorAboutEspWithAnUnknownSpi_IsDroppedAsNoMapping()
+    {
+        var gateway = GatewayUnderTest.Create();
+        var stray = DatagramOf(EspFrame(Public, Remote, 0x9999));
+
+        var outcome = gateway.Send(IcmpErrorFrame(Remote, Public, IcmpType.DestinationUnreachable, 4, stray));
+
+        Assert.Equal(Protocols.Masquerade.DropReason.NoMapping, outcome.Verdict.Reason);
+    }
+}
