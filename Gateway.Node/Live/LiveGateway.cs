@@ -16,11 +16,17 @@ internal sealed class LiveGateway : IDisposable
     private readonly GatewayNode _node;
     private readonly ILoggingAdapter _log;
     private readonly Timer _flush;
+    private readonly FlowOrder _order;
 
     public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture)
     {
         _node = node;
         _log = Logging.GetLogger(node.System, "vpnmasqd.live");
+        _order = new FlowOrder(Emit, e =>
+        {
+            CountDrop("internal-error");
+            _log.Error(e, "decision failed");
+        });
         Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountDrop);
         Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountDrop) { AcceptsOwnAddress = true };
         _flush = new Timer(_ =>
@@ -44,24 +50,19 @@ internal sealed class LiveGateway : IDisposable
 
     private void Decide(byte[] frame, Direction direction, TimeSpan at)
     {
-        var pending = _node.Ingress.DecideAsync(frame, direction, at);
-        if (pending.IsCompletedSuccessfully)
-            Emit(frame, pending.Result);
-        else
-            _ = EmitLater(frame, pending);
-    }
-
-    private async Task EmitLater(byte[] frame, ValueTask<IngressDecision> pending)
-    {
+        ValueTask<IngressDecision> pending;
         try
         {
-            Emit(frame, await pending.ConfigureAwait(false));
+            pending = _node.Ingress.DecideAsync(frame, direction, at);
         }
         catch (Exception e)
         {
             CountDrop("internal-error");
             _log.Error(e, "decision failed");
+            return;
         }
+
+        _order.Add(frame, pending);
     }
 
     private void Emit(byte[] frame, IngressDecision decision)

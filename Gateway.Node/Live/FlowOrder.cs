@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using VpnMasq.Actors.Ingress;
+
+namespace VpnMasq.Node.Live;
+
+/// <summary>
+/// Frames of one flow leave in the order they were captured. A frame that waits for its owner's
+/// verdict holds back the later frames of its flow (answered from the flow cache or not) until it is
+/// decided, and owners' answers that complete out of order are put back in order. Frames of other
+/// flows are never held: one flow waiting for a dead owner does not stall the established ones.
+/// </summary>
+internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exception> failed)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ulong, Queue<Slot>> _waiting = [];
+
+    public void Add(byte[] frame, ValueTask<IngressDecision> decision)
+    {
+        ulong flow = FlowOf(frame);
+        Slot slot;
+        lock (_lock)
+        {
+            if (!_waiting.TryGetValue(flow, out var queue))
+            {
+                if (decision.IsCompletedSuccessfully)
+                {
+                    emit(frame, decision.Result); // the common case: nothing of this flow is waiting
+                    return;
+                }
+
+                _waiting[flow] = queue = new Queue<Slot>();
+            }
+
+            slot = new Slot(frame);
+            queue.Enqueue(slot);
+            if (decision.IsCompletedSuccessfully)
+            {
+                slot.Decision = decision.Result;
+                Drain(flow, queue);
+                return;
+            }
+        }
+
+        _ = Complete(flow, slot, decision);
+    }
+
+    private async Task Complete(ulong flow, Slot slot, ValueTask<IngressDecision> decision)
+    {
+        IngressDecision? result;
+        try
+        {
+            result = await decision.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            result = null; // nothing to send; counted and logged, and the flow's later frames go on
+            failed(e);
+        }
+
+        lock (_lock)
+        {
+            slot.Decision = result;
+            slot.Done = true;
+            if (_waiting.TryGetValue(flow, out var queue))
+                Drain(flow, queue);
+        }
+    }
+
+    /// <summary>Sends every decided frame at the head of the flow's queue, in capture order.</summary>
+    private void Drain(ulong flow, Queue<Slot> queue)
+    {
+        while (queue.TryPeek(out var head) && (head.Done || head.Decision is not null))
+        {
+            queue.Dequeue();
+            if (head.Decision is { } decided)
+                emit(head.Frame, decided);
+        }
+
+        if (queue.Count == 0)
+            _waiting.Remove(flow);
+    }
+
+    /// <summary>
+    /// The flow a frame belongs to: protocol, addresses and the first four transport bytes (ports, SPI,
+    /// ICMP type/code, GRE flags). Collisions only order unrelated frames; they never reorder.
+    /// </summary>
+    private static ulong FlowOf(byte[] frame)
+    {
+        if (frame.Length < 38)
+            return 0;
+        int ip = 14;
+        int headerLength = (frame[ip] & 0x0F) * 4;
+        ulong addresses = BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(ip + 12));
+        uint transport = frame.Length >= ip + headerLength + 4 ? BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(ip + headerLength)) : 0;
+        return addresses ^ (((ulong)frame[ip + 9] << 32 | transport) * 0x9E3779B97F4A7C15UL);
+    }
+
+    private sealed class Slot(byte[] frame)
+    {
+        public byte[] Frame { get; } = frame;
+        public IngressDecision? Decision { get; set; }
+        public bool Done { get; set; }
+    }
+}

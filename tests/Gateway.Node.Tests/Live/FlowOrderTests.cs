@@ -1,0 +1,76 @@
+using VpnMasq.Actors.Ingress;
+using VpnMasq.Node.Live;
+using VpnMasq.Protocols.Masquerade;
+
+namespace VpnMasq.Node.Tests.Live;
+
+// Frames of one flow leave in capture order; a flow waiting for its owner holds no other flow.
+public sealed class FlowOrderTests
+{
+    private static readonly IngressDecision Forward =
+        new(Verdict.Send(ProtocolLabel.Udp, 1, 2, Side.Outside), Direction.Outbound, DecisionSource.Owner, null);
+
+    [Fact]
+    public void LaterFramesOfAFlow_WaitForItsFrameThatWaitsForTheOwner_ThenLeaveInCaptureOrder()
+    {
+        var sent = new List<byte>();
+        var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e);
+        var owner = new TaskCompletionSource<IngressDecision>();
+
+        order.Add(Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(owner.Task));
+        order.Add(Frame(flowPort: 1000, tag: 2), new ValueTask<IngressDecision>(Forward)); // from the flow cache, at once
+        Assert.Empty(sent);
+
+        owner.SetResult(Forward);
+        SpinWait.SpinUntil(() => sent.Count == 2, TimeSpan.FromSeconds(5));
+        Assert.Equal([1, 2], sent);
+    }
+
+    [Fact]
+    public void OtherFlows_AreNotHeldBehindAFlowWaitingForItsOwner()
+    {
+        var sent = new List<byte>();
+        var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e);
+
+        order.Add(Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(new TaskCompletionSource<IngressDecision>().Task));
+        order.Add(Frame(flowPort: 2000, tag: 2), new ValueTask<IngressDecision>(Forward));
+
+        Assert.Equal([2], sent);
+    }
+
+    [Fact]
+    public void OwnersAnswersCompletingOutOfOrder_AreSentInCaptureOrder()
+    {
+        var sent = new List<byte>();
+        var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e);
+        var first = new TaskCompletionSource<IngressDecision>();
+        var second = new TaskCompletionSource<IngressDecision>();
+        order.Add(Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(first.Task));
+        order.Add(Frame(flowPort: 1000, tag: 2), new ValueTask<IngressDecision>(second.Task));
+
+        second.SetResult(Forward);
+        Thread.Sleep(50);
+        Assert.Empty(sent);
+        first.SetResult(Forward);
+        SpinWait.SpinUntil(() => sent.Count == 2, TimeSpan.FromSeconds(5));
+
+        Assert.Equal([1, 2], sent);
+    }
+
+    /// <summary>An Ethernet + IPv4 + UDP frame from 10.0.0.2:<paramref name="flowPort"/>; its last byte tags it.</summary>
+    private static byte[] Frame(ushort flowPort, byte tag)
+    {
+        var frame = new byte[14 + 20 + 8 + 1];
+        frame[12] = 0x08;
+        frame[14] = 0x45;
+        frame[14 + 9] = 17;
+        frame[14 + 12] = 10;
+        frame[14 + 15] = 2;
+        frame[14 + 16] = 199;
+        frame[14 + 19] = 1;
+        frame[34] = (byte)(flowPort >> 8);
+        frame[35] = (byte)flowPort;
+        frame[^1] = tag;
+        return frame;
+    }
+}
