@@ -82,9 +82,21 @@ internal sealed class LiveGateway : IDisposable
 
         Counters.AddOrUpdate("forward", 1, (_, n) => n + 1);
         if (verdict.SendInput)
-            PortFor(verdict.Side).Send(frame);
+            Forward(frame, verdict.Side);
         foreach (var extra in verdict.Extra ?? [])
-            PortFor(extra.Side).Send(extra.Frame);
+            Forward(extra.Frame, extra.Side);
+    }
+
+    /// <summary>Sends a frame on, as a router: its TTL goes down by one, and one that would reach 0 is dropped (counted).</summary>
+    private void Forward(byte[] frame, Side side)
+    {
+        if (!Protocols.Rewriting.PacketRewriter.DecrementTtl(frame.AsSpan(14)))
+        {
+            CountDrop("ttl-exceeded");
+            return;
+        }
+
+        PortFor(side).Send(frame);
     }
 
     private LinkPort PortFor(Side side) => side == Side.Inside ? Inside : Outside;

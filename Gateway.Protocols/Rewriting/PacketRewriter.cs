@@ -77,6 +77,23 @@ public static class PacketRewriter
             WriteTransportChecksum(segment[field..], protocol, checksum);
     }
 
+    /// <summary>
+    /// What a router does to every datagram it forwards (RFC 1812 §5.3.1): TTL down by one, header
+    /// checksum updated. False, and the datagram untouched, when the TTL would reach 0: it must not be forwarded.
+    /// </summary>
+    public static bool DecrementTtl(Span<byte> datagram)
+    {
+        byte ttl = datagram[Ipv4Header.TtlOffset];
+        if (ttl <= 1)
+            return false;
+        // TTL is the high byte of the 16-bit word it shares with the protocol.
+        ushort oldWord = BinaryPrimitives.ReadUInt16BigEndian(datagram[Ipv4Header.TtlOffset..]);
+        datagram[Ipv4Header.TtlOffset] = (byte)(ttl - 1);
+        ushort newWord = BinaryPrimitives.ReadUInt16BigEndian(datagram[Ipv4Header.TtlOffset..]);
+        UpdateChecksumField(datagram[Ipv4Header.ChecksumOffset..], oldWord, newWord);
+        return true;
+    }
+
     private static void SetAddress(Span<byte> datagram, int fieldOffset, uint address)
     {
         uint old = BinaryPrimitives.ReadUInt32BigEndian(datagram[fieldOffset..]);

@@ -16,6 +16,7 @@ public sealed class LiveGatewayTests
         var ping = topology.TryIn(topology.Client1, "ping -c 3 -W 3 199.0.0.1");
 
         Assert.True(ping.ExitCode == 0, $"ping through vpnmasqd failed:\n{ping}\n{node.Log}");
+        Assert.Contains("ttl=63", ping.Output); // the gateway is a hop: the reply's TTL 64 went down by one
         var peer = Assert.Single(node.Table().EnumerateArray(), p => p.GetProperty("peer").GetString() == "199.0.0.1");
         Assert.Equal("10.0.0.2", Assert.Single(peer.GetProperty("icmp").EnumerateArray()).GetProperty("inside").GetString());
     }
