@@ -22,7 +22,7 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
             return true;
         if (Cluster.Get(system).SelfMember.Status != MemberStatus.Up)
             return false;
-        CurrentShardRegionState state;
+        List<uint> local;
         try
         {
             // This region is registered with the coordinator, so a new peer's first frame finds an owner at once.
@@ -30,19 +30,14 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
             var regions = await peers.Ask<CurrentRegions>(GetCurrentRegions.Instance, timeout).ConfigureAwait(false);
             if (!regions.Regions.Contains(Cluster.Get(system).SelfAddress))
                 return false;
-            state = await peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout).ConfigureAwait(false);
+            local = await LocalPeers.AskAsync(peers, timeout).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {
             return false;
         }
 
-        var queries = state.Shards
-            .SelectMany(shard => shard.EntityIds)
-            .Select(id => Protocols.Ipv4.Ipv4Address.TryParse(id, out uint peer) ? peer : 0u)
-            .Where(peer => peer != 0)
-            .Select(peer => peers.Ask<PeerTable>(new GetPeerTable(peer), timeout))
-            .ToList();
+        var queries = local.Select(peer => peers.Ask<PeerTable>(new GetPeerTable(peer), timeout)).ToList();
         try
         {
             await Task.WhenAll(queries).ConfigureAwait(false);

@@ -59,6 +59,7 @@ internal sealed class LinkPort : IDisposable
         }
 
         _device.Filter = "arp or ip";
+        Neighbours.Refresh(resolving: true);
         _device.OnPacketArrival += Arrived;
         _device.StartCapture();
     }
@@ -128,6 +129,7 @@ internal sealed class LinkPort : IDisposable
     {
         lock (_waiting)
         {
+            Neighbours.Refresh(resolving: _waiting.Count > 0);
             foreach (var (hop, entry) in _waiting.ToList())
             {
                 if (Neighbours.TryGetMac(hop, out var mac))

@@ -18,6 +18,9 @@ internal sealed class LiveGateway : IDisposable
     private readonly Timer _flush;
     private readonly FlowOrder _order;
 
+    /// <summary>"drop:REASON" counter names, made once per reason rather than once per dropped frame.</summary>
+    private static readonly ConcurrentDictionary<string, string> DropKeys = new();
+
     public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture)
     {
         _node = node;
@@ -101,7 +104,7 @@ internal sealed class LiveGateway : IDisposable
 
     private LinkPort PortFor(Side side) => side == Side.Inside ? Inside : Outside;
 
-    private void CountDrop(string reason) => Counters.AddOrUpdate("drop:" + reason, 1, (_, n) => n + 1);
+    private void CountDrop(string reason) => Counters.AddOrUpdate(DropKeys.GetOrAdd(reason, static r => "drop:" + r), 1, static (_, n) => n + 1);
 
     public void Dispose()
     {

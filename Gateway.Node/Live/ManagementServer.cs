@@ -105,8 +105,7 @@ internal sealed class ManagementServer : IDisposable
     /// <summary>Every peer this node owns, with its table (DESIGN §4: the masquerade table).</summary>
     private async Task<List<object>> Table()
     {
-        var state = await _node.Peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        var peers = state.Shards.SelectMany(s => s.EntityIds).Select(id => Ipv4Address.TryParse(id, out uint p) ? p : 0).Where(p => p != 0);
+        var peers = await LocalPeers.AskAsync(_node.Peers, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         var tables = await Task.WhenAll(peers.Select(p => _node.Peers.Ask<PeerTable>(new GetPeerTable(p), TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
         return tables.Select(t => (object)PeerTableView.Of(t)).ToList();
     }

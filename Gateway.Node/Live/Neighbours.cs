@@ -7,11 +7,13 @@ namespace VpnMasq.Node.Live;
 /// <summary>
 /// Next hops and their Ethernet addresses on one link: routes from /proc/net/route, addresses from
 /// ARP traffic the capture sees and from the kernel's neighbour table (/proc/net/arp), both kept
-/// fresh, so a next hop whose MAC changes is followed.
+/// fresh, so a next hop whose MAC changes is followed. Lookups never touch the file system: the
+/// link's timer calls <see cref="Refresh"/>, so no captured frame waits for /proc.
 /// </summary>
 internal sealed class Neighbours(LinkInfo link)
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RefreshWhileResolving = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentDictionary<uint, byte[]> _macs = new();
     private volatile List<(uint Destination, uint Mask, uint Gateway)> _routes = [];
     private DateTime _refreshedAt = DateTime.MinValue;
@@ -25,7 +27,6 @@ internal sealed class Neighbours(LinkInfo link)
     /// <summary>The next hop towards <paramref name="destination"/> on this link: itself when on-link, else the route's gateway.</summary>
     public uint NextHop(uint destination)
     {
-        RefreshIfStale();
         if (link.OnLink(destination))
             return destination;
         uint bestGateway = 0;
@@ -40,17 +41,12 @@ internal sealed class Neighbours(LinkInfo link)
         return bestLength < 0 ? destination : bestGateway;
     }
 
-    public bool TryGetMac(uint address, out byte[] mac)
-    {
-        if (_macs.TryGetValue(address, out mac!))
-            return true;
-        RefreshIfStale(force: true);
-        return _macs.TryGetValue(address, out mac!);
-    }
+    public bool TryGetMac(uint address, out byte[] mac) => _macs.TryGetValue(address, out mac!);
 
-    private void RefreshIfStale(bool force = false)
+    /// <summary>Re-reads the kernel's routes and neighbours when due: every 2 s, or every 100 ms while a next hop is being resolved.</summary>
+    public void Refresh(bool resolving)
     {
-        if (!force && DateTime.UtcNow - _refreshedAt < RefreshEvery)
+        if (DateTime.UtcNow - _refreshedAt < (resolving ? RefreshWhileResolving : RefreshEvery))
             return;
         _refreshedAt = DateTime.UtcNow;
         ReadArpTable();

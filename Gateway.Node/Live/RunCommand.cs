@@ -108,11 +108,7 @@ internal static class RunCommand
         front.ChangePublicAddress(now, at);
         if (run.ManageKernel)
             KernelGuard.Install(run.InsideInterface, run.OutsideInterface, now);
-        var state = node.Peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-        foreach (var id in state.Shards.SelectMany(s => s.EntityIds))
-        {
-            if (Ipv4Address.TryParse(id, out uint peer))
-                node.Peers.Tell(new ClosePeer(peer, at));
-        }
+        foreach (uint peer in LocalPeers.AskAsync(node.Peers, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult())
+            node.Peers.Tell(new ClosePeer(peer, at));
     }
 }

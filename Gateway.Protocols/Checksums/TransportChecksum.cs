@@ -91,10 +91,12 @@ public static class TransportChecksum
             BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.DestinationOffset..]),
             protocol,
             totalLength - headerLength);
-        ushort partial = (ushort)~InternetChecksum.Finish(sum);
-        if (stored != partial || stored == Compute(datagram[..totalLength]))
+        if (stored != (ushort)~InternetChecksum.Finish(sum))
             return false;
-        BinaryPrimitives.WriteUInt16BigEndian(field, Compute(datagram[..totalLength]));
+        ushort full = Compute(datagram[..totalLength]);
+        if (stored == full)
+            return false;
+        BinaryPrimitives.WriteUInt16BigEndian(field, full);
         return true;
     }
 }

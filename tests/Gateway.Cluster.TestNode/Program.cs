@@ -58,9 +58,7 @@ internal static class Program
                     Reply($"members {id} {state.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up)}");
                     break;
                 case "entities":
-                    var region = await node.Peers.Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(
-                        Akka.Cluster.Sharding.GetShardRegionState.Instance, TimeSpan.FromSeconds(10));
-                    Reply($"entities {id} {region.Shards.Sum(s => s.EntityIds.Count)}");
+                    Reply($"entities {id} {(await LocalPeers.AskAsync(node.Peers, TimeSpan.FromSeconds(10))).Count}");
                     break;
                 case "flows":
                     Reply($"flows {id} {node.FlowCache.PeerCount} {node.FlowCache.LookupCount}");
