@@ -99,41 +99,34 @@ public static class AkkaHocon
             """;
     }
 
-    /// <summary>Akka.Management cluster bootstrap: contact points from a configured list or from the Kubernetes API.</summary>
+    /// <summary>
+    /// Akka.Management cluster bootstrap: contact points (each node's <see cref="BootstrapContactPoint"/>) from the
+    /// configured list or from the Kubernetes API. On a cold start every contact point must answer before the
+    /// lowest-addressed node forms the cluster, so a partly started deployment never forms two.
+    /// </summary>
     private static string Bootstrap(NodeSettings s)
     {
         if (s.Discovery == ClusterDiscovery.Seeds)
             return "";
-        var endpoints = (s.BootstrapEndpoints.Count > 0 ? s.BootstrapEndpoints : s.Seeds).Select(Quote);
-        if (s.Discovery == ClusterDiscovery.Config)
-        {
-            // Remoting endpoints of every node, joined as seed nodes (see GatewayNode.DiscoverSeedsAsync).
-            return $$"""
-                akka.discovery {
-                  method = config
-                  config.services.{{s.SystemName}}.endpoints = [{{string.Join(", ", endpoints)}}]
-                }
-                """;
-        }
-
         string method = s.Discovery == ClusterDiscovery.Config ? "config" : "kubernetes-api";
+        var endpoints = s.BootstrapEndpoints.Select(e => Quote(e.Contains(':', StringComparison.Ordinal) ? e : $"{e}:{s.BootstrapPort}"));
         return $$"""
-            akka.management.http {
-              hostname = "{{s.Hostname}}"
-              port = {{s.BootstrapPort}}
-            }
             akka.discovery {
               method = {{method}}
               config.services.{{s.SystemName}}.endpoints = [{{string.Join(", ", endpoints)}}]
               kubernetes-api.pod-label-selector = "app={{s.SystemName}}"
             }
-            akka.management.cluster.bootstrap.contact-point-discovery {
-              service-name = {{s.SystemName}}
-              discovery-method = {{method}}
-              port-name = management
-              required-contact-point-nr = {{s.RequiredContactPoints}}
-              stable-margin = 1s
-              interval = 500ms
+            akka.management.cluster.bootstrap {
+              contact-point-discovery {
+                service-name = {{s.SystemName}}
+                discovery-method = {{method}}
+                port-name = bootstrap
+                required-contact-point-nr = {{s.RequiredContactPoints}}
+                contact-with-all-contact-points = on
+                stable-margin = 1s
+                interval = 500ms
+              }
+              contact-point.probe-interval = 500ms
             }
             """;
     }

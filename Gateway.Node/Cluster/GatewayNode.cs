@@ -24,6 +24,7 @@ namespace VpnMasq.Node.Cluster;
 public sealed class GatewayNode : IAsyncDisposable
 {
     private readonly IHost _host;
+    private BootstrapContactPoint? _contactPoint;
 
     private GatewayNode(IHost host, ActorSystem system, IActorRef peers, IActorRef reporter, IngressPipeline ingress, NodeSettings settings)
     {
@@ -107,33 +108,27 @@ public sealed class GatewayNode : IAsyncDisposable
             case ClusterDiscovery.Seeds:
                 cluster.JoinSeedNodes(Settings.Seeds.Select(SeedAddress).ToList());
                 break;
-            case ClusterDiscovery.Config:
-                cluster.JoinSeedNodes(await DiscoverSeedsAsync().ConfigureAwait(false));
-                break;
             default:
-                await AkkaManagement.Get(System).Start().ConfigureAwait(false);
-                await ClusterBootstrap.Get(System).Start().ConfigureAwait(false);
+                await BootstrapAsync().ConfigureAwait(false);
                 break;
         }
     }
 
     /// <summary>
-    /// Config discovery on bare metal: the node list comes from Akka.Discovery's config method and is
-    /// joined as seed nodes, in the same (sorted) order on every node so they agree on who forms the
-    /// cluster first. Akka.Management's HTTP bootstrap is not used here: the only Ceen.Httpd this
-    /// package source serves (0.9.10) lacks a method Akka.Management 1.5.73 calls, so its endpoint cannot start.
+    /// Akka.Management cluster bootstrap (config list on bare metal, Kubernetes API in k8s): every node serves
+    /// its contact point, probes the others', and either joins the cluster they report or, on a cold start
+    /// when every contact point answered and none is in a cluster, the node with the lowest address forms it.
     /// </summary>
-    private async Task<List<Address>> DiscoverSeedsAsync()
+    private async Task BootstrapAsync()
     {
-        var discovery = Akka.Discovery.Discovery.Get(System).LoadServiceDiscovery("config");
-        var resolved = await discovery.Lookup(new Akka.Discovery.Lookup(Settings.SystemName), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        var seeds = resolved.Addresses
-            .Select(a => new Address("akka.tcp", Settings.SystemName, a.Host, a.Port ?? 4053))
-            .OrderBy(a => a.ToString(), StringComparer.Ordinal)
-            .ToList();
-        if (seeds.Count == 0)
-            throw new InvalidOperationException($"config discovery found no endpoints for service '{Settings.SystemName}' (Cluster:BootstrapEndpoints)");
-        return seeds;
+        _contactPoint = new BootstrapContactPoint(System, Settings.Hostname, Settings.BootstrapPort);
+        _contactPoint.Start();
+        var bootstrap = ClusterBootstrap.Get(System);
+        // What Akka.Management's HTTP endpoint would do on start: tell bootstrap where its own contact point is.
+        bootstrap.Routes(ManagementRouteProviderSettings.Create(_contactPoint.SelfBaseUri, readOnly: true));
+        System.Log.Info($"cluster bootstrap: contact point {_contactPoint.SelfBaseUri}bootstrap/seed-nodes, " +
+                        $"discovery {Settings.Discovery} [{string.Join(",", Settings.BootstrapEndpoints)}]");
+        await bootstrap.Start().ConfigureAwait(false);
     }
 
     private Address SeedAddress(string seed)
@@ -171,5 +166,6 @@ public sealed class GatewayNode : IAsyncDisposable
 
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
+        _contactPoint?.Dispose();
     }
 }

@@ -49,10 +49,10 @@ public sealed record NodeSettings
     public IReadOnlyList<string> Seeds { get; init; } = [];
     public ClusterDiscovery Discovery { get; init; } = ClusterDiscovery.Seeds;
 
-    /// <summary>Akka.Management HTTP port used by cluster bootstrap (not the VpnMasq management API).</summary>
+    /// <summary>Port of this node's cluster bootstrap contact point (not the VpnMasq management API).</summary>
     public int BootstrapPort { get; init; } = 8558;
 
-    /// <summary>Every node's remoting endpoint (host:port) for config discovery; defaults to <see cref="Seeds"/>.</summary>
+    /// <summary>Every node's bootstrap contact point (host, or host:port when not <see cref="BootstrapPort"/>) for config discovery.</summary>
     public IReadOnlyList<string> BootstrapEndpoints { get; init; } = [];
     public int RequiredContactPoints { get; init; } = 1;
 

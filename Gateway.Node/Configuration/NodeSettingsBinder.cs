@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using VpnMasq.Node.Cluster;
 using static VpnMasq.Node.Configuration.SectionValues;
@@ -40,6 +41,17 @@ internal static class NodeSettingsBinder
             "kubernetes" => ClusterDiscovery.Kubernetes,
             var other => throw Bad(cluster.GetSection("Discovery"), other, "is not a discovery method (config or kubernetes)"),
         };
+        var endpoints = List(cluster.GetSection("BootstrapEndpoints"), singleValueAllowed: true)
+            .Select(s => Text(s) ?? "").Where(s => s.Length > 0).ToList();
+        if (discovery == ClusterDiscovery.Config && endpoints.Count == 0)
+            throw Missing(cluster.GetSection("BootstrapEndpoints"), "every node's bootstrap contact point (host or host:port, port Cluster:BootstrapPort by default) for Cluster:Discovery=config");
+        foreach (var endpoint in endpoints)
+        {
+            int colon = endpoint.LastIndexOf(':');
+            if (colon == 0 || (colon > 0 && !ushort.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                throw Bad(cluster.GetSection("BootstrapEndpoints"), endpoint, "is not host or host:port");
+        }
+
         var downing = Text(cluster.GetSection("Downing"))?.ToLowerInvariant() switch
         {
             null or "auto" => DowningStrategy.Auto,
@@ -56,8 +68,7 @@ internal static class NodeSettingsBinder
             Seeds = seeds,
             Discovery = discovery,
             BootstrapPort = Port(cluster.GetSection("BootstrapPort"), (ushort)defaults.BootstrapPort),
-            BootstrapEndpoints = List(cluster.GetSection("BootstrapEndpoints"), singleValueAllowed: true)
-                .Select(s => Text(s) ?? "").Where(s => s.Length > 0).ToList(),
+            BootstrapEndpoints = endpoints,
             RequiredContactPoints = Integer(cluster.GetSection("RequiredContactPoints"), defaults.RequiredContactPoints, 1),
             ExpectedNodes = Integer(cluster.GetSection("ExpectedNodes"), defaults.ExpectedNodes, 0),
             Downing = downing,

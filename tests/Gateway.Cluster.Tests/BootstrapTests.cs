@@ -3,7 +3,10 @@ using Xunit;
 
 namespace VpnMasq.Cluster.Tests;
 
-/// <summary>Bare-metal cluster formation (DESIGN §1): Akka.Discovery's config method lists the nodes; no seed node is configured.</summary>
+/// <summary>
+/// Bare-metal cluster formation (DESIGN §1): Akka.Management cluster bootstrap with Akka.Discovery's config
+/// method listing every node's contact point; no seed node is configured.
+/// </summary>
 public sealed class BootstrapTests
 {
     [Fact]
@@ -23,5 +26,8 @@ public sealed class BootstrapTests
         foreach (var peer in peers)
             owners.Add((await cluster.Nodes[0].SendAsync("table", peer.RemoteText))[2]);
         Assert.True(owners.Count > 1, "every peer lives on one node: the nodes did not form one cluster");
+        // Formed by the bootstrap's decision: exactly one node (the lowest contact point) joined itself.
+        Assert.All(cluster.Nodes, n => Assert.Contains("Initiating bootstrap procedure using config method", n.Log, StringComparison.Ordinal));
+        Assert.Single(cluster.Nodes, n => n.Log.Contains("Initiating new cluster, self-joining", StringComparison.Ordinal));
     }
 }

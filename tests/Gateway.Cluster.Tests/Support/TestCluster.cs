@@ -33,6 +33,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var database = await PostgresDatabase.CreateAsync("vpnmasq_" + name);
         var ports = Enumerable.Range(0, size).Select(_ => FreePort()).ToList();
+        var contactPorts = Enumerable.Range(0, size).Select(_ => FreePort()).ToList();
         var nodes = new List<TestNodeProcess>();
         try
         {
@@ -55,7 +56,8 @@ internal sealed class TestCluster : IAsyncDisposable
                 if (bootstrap)
                 {
                     arguments.Add("--Cluster:Discovery=config");
-                    arguments.AddRange(ports.Select((p, k) => $"--Cluster:BootstrapEndpoints:{k}=127.0.0.1:{p}"));
+                    arguments.Add($"--Cluster:BootstrapPort={contactPorts[i]}");
+                    arguments.AddRange(contactPorts.Select((p, k) => $"--Cluster:BootstrapEndpoints:{k}=127.0.0.1:{p}"));
                 }
                 else
                 {
