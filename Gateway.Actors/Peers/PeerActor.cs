@@ -30,6 +30,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _flowPublisher;
     private readonly string _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly NodePeerCount _nodePeers = NodePeerCount.Get(Context.System);
     private readonly List<PeerEvent> _events = [];
     private PeerState _state;
     private IReadOnlyList<EstablishedFlow> _published = [];
@@ -79,6 +80,18 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     public static Props Props(string entityId, MasqueradeSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher) =>
         Akka.Actor.Props.Create(() => new PeerActor(entityId, masquerade, settings, flowPublisher));
 
+    protected override void PreStart()
+    {
+        _nodePeers.Started();
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        _nodePeers.Stopped();
+        base.PostStop();
+    }
+
     private void RecoverSnapshot(PeerSnapshot snapshot)
     {
         _state = new PeerState(_remote, Masquerade);
@@ -105,9 +118,15 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        AdvanceClock(m.At);
         var frame = m.Frame;
         var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        if (IsEmpty && _nodePeers.Count > Masquerade.Options.Limits.Peers)
+        {
+            RefuseNewPeer(m, d);
+            return;
+        }
+
+        AdvanceClock(m.At);
         _events.Clear();
         var verdict = d.IsOk
             ? _state.Handle(frame, d, m.Direction, m.At, _events)
@@ -222,13 +241,32 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         _flowPublisher.Tell(new PublishFlows(_remote, flows));
     }
 
+    private bool IsEmpty => _state.EntryCount == 0 && _state.Esp.Waiting.Count == 0;
+
+    /// <summary>
+    /// This node already runs as many peers as Masquerade:Limits:Peers allows, and this one holds nothing: it is
+    /// refused (table-full, as the engine refuses a new peer) and stops, so a flood of new remotes costs no memory.
+    /// A peer that holds entries (recovered after a failover, or live) is never refused: its sessions go on.
+    /// </summary>
+    private void RefuseNewPeer(DecideFrame m, in Dissection d)
+    {
+        if (_nodePeers.Refuse())
+        {
+            _log.Warning("peer {0} refused (table-full): this node runs {1} peers, Masquerade:Limits:Peers is {2}; {3} refused so far",
+                Ipv4Address.Format(_remote), _nodePeers.Count - 1, Masquerade.Options.Limits.Peers, _nodePeers.Refused);
+        }
+
+        Sender.Tell(new FrameDecided(Verdict.Drop(DropReason.TableFull, MasqueradeGateway.LabelOf(d), _remote), m.Frame, _owner));
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+
     /// <summary>
     /// A peer with nothing in its table stops, and with remembered entities it is then forgotten, so
     /// idle peers cost no memory and are not restarted after a failover.
     /// </summary>
     private void PassivateWhenEmpty()
     {
-        if (_state.EntryCount == 0 && _state.Esp.Waiting.Count == 0)
+        if (IsEmpty)
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 

@@ -19,9 +19,14 @@ namespace VpnMasq.Actors.Tests.Ingress;
 /// </summary>
 public sealed class SingleNodeGateway : TestKit, IAsyncLifetime
 {
-    public SingleNodeGateway() : base(TestHocon.GatewayNode, "gateway")
+    public SingleNodeGateway() : this(new MasqueradeOptions { PublicAddress = Public })
     {
-        Options = new MasqueradeOptions { PublicAddress = Public };
+    }
+
+    /// <summary>A gateway with its own options (not a fixture: xunit builds those with the public constructor).</summary>
+    internal SingleNodeGateway(MasqueradeOptions options) : base(TestHocon.GatewayNode, "gateway")
+    {
+        Options = options;
         var front = new MasqueradeGateway(Options);
         var peerSettings = new PeerActorSettings { SnapshotEvery = 200, SweepInterval = TimeSpan.Zero, ActivitySnapshotInterval = TimeSpan.Zero };
         var flows = Sys.ActorOf(FlowReplicator.Props(Cache), "flows");
