@@ -21,11 +21,11 @@ internal sealed class LinkPort : IDisposable
     private static readonly TimeSpan ArpRetry = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<uint, Waiting> _waiting = [];
     private readonly Action<byte[], TimeSpan> _onFrame;
-    private readonly Action<string> _onDrop;
+    private readonly Action<string, string> _onDrop;
 
     private readonly CaptureSettings _capture;
 
-    public LinkPort(LinkInfo link, CaptureSettings capture, Action<byte[], TimeSpan> onFrame, Action<string> onDrop)
+    public LinkPort(LinkInfo link, CaptureSettings capture, Action<byte[], TimeSpan> onFrame, Action<string, string> onDrop)
     {
         _capture = capture;
         Link = link;
@@ -118,7 +118,7 @@ internal sealed class LinkPort : IDisposable
             if (entry.Frames.Count < MaxWaitingPerHop)
                 entry.Frames.Add(frame);
             else
-                _onDrop("neighbour-queue-full");
+                _onDrop("neighbour-queue-full", $"{MaxWaitingPerHop} frames already wait on {Link.Name} for next hop {Ipv4Address.Format(nextHop)}");
             if (entry.Frames.Count == 1)
                 RequestArp(nextHop, entry); // one request per hop; FlushWaiting repeats it while the hop is unresolved
         }
@@ -142,7 +142,7 @@ internal sealed class LinkPort : IDisposable
                 else if (DateTime.UtcNow - entry.Since > ResolveTimeout)
                 {
                     foreach (var _ in entry.Frames)
-                        _onDrop("neighbour-unresolved");
+                        _onDrop("neighbour-unresolved", $"next hop {Ipv4Address.Format(hop)} on {Link.Name} did not answer ARP within {ResolveTimeout.TotalSeconds:0.#} s");
                     _waiting.Remove(hop);
                 }
                 else if (DateTime.UtcNow - entry.LastRequest > ArpRetry)
@@ -157,8 +157,16 @@ internal sealed class LinkPort : IDisposable
     {
         mac.CopyTo(frame, 0);
         Link.Mac.CopyTo(frame, 6);
-        lock (_send)
-            _device.SendPacket(frame);
+        try
+        {
+            lock (_send)
+                _device.SendPacket(frame);
+        }
+        catch (Exception e) when (e is PcapException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The frame is lost, not the gateway: count it; the capture goes on.
+            _onDrop("transmit-failed", $"{frame.Length}-byte frame on {Link.Name}: {e.Message}");
+        }
     }
 
     private void LearnFromArp(byte[] frame)

@@ -17,6 +17,7 @@ internal sealed class LiveGateway : IDisposable
     private readonly ILoggingAdapter _log;
     private readonly Timer _flush;
     private readonly FlowOrder _order;
+    private readonly WarningThrottle _linkDropWarnings = new(TimeSpan.FromSeconds(10));
 
     /// <summary>"drop:REASON" counter names, made once per reason rather than once per dropped frame.</summary>
     private static readonly ConcurrentDictionary<string, string> DropKeys = new();
@@ -30,8 +31,8 @@ internal sealed class LiveGateway : IDisposable
             CountDrop("internal-error");
             _log.Error(e, "decision failed");
         });
-        Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountDrop);
-        Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountDrop) { AcceptsOwnAddress = true };
+        Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountLinkDrop);
+        Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountLinkDrop) { AcceptsOwnAddress = true };
         _flush = new Timer(_ =>
         {
             Inside.FlushWaiting();
@@ -103,6 +104,17 @@ internal sealed class LiveGateway : IDisposable
     }
 
     private LinkPort PortFor(Side side) => side == Side.Inside ? Inside : Outside;
+
+    /// <summary>
+    /// A frame lost on the way out (next hop unresolved, queue full, libpcap refused it): counted, and logged as a
+    /// warning, at most once every 10 s per reason with how many went since, so a dead next hop cannot flood the log.
+    /// </summary>
+    private void CountLinkDrop(string reason, string detail)
+    {
+        CountDrop(reason);
+        if (_linkDropWarnings.ShouldLog(reason, out long since))
+            _log.Warning("drop {0}: {1} ({2} such drops since the last warning)", reason, detail, since);
+    }
 
     private void CountDrop(string reason) => Counters.AddOrUpdate(DropKeys.GetOrAdd(reason, static r => "drop:" + r), 1, static (_, n) => n + 1);
 

@@ -55,16 +55,21 @@ internal sealed class Neighbours(LinkInfo link)
 
     private void ReadArpTable()
     {
-        // IP address  HW type  Flags  HW address  Mask  Device; flags 0x2 = complete.
+        // IP address  HW type  Flags  HW address  Mask  Device; flag 0x2 = complete (ATF_COM), also set on permanent (0x6) entries.
         foreach (var line in File.ReadLines("/proc/net/arp").Skip(1))
         {
             var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length < 6 || f[5] != link.Name || f[2] != "0x2" || !Ipv4Address.TryParse(f[0], out uint ip))
+            if (f.Length < 6 || f[5] != link.Name || !IsComplete(f[2]) || !Ipv4Address.TryParse(f[0], out uint ip))
                 continue;
             var mac = Convert.FromHexString(f[3].Replace(":", "", StringComparison.Ordinal));
             Learn(ip, mac);
         }
     }
+
+    private static bool IsComplete(string flags) =>
+        flags.StartsWith("0x", StringComparison.Ordinal) &&
+        int.TryParse(flags.AsSpan(2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out int value) &&
+        (value & 0x2) != 0;
 
     private void ReadRoutes()
     {

@@ -45,6 +45,20 @@ internal static class RunCommand
                 $"the host kernel would forward or answer masqueraded traffic: {string.Join("; ", problems)}; or start with --manage-kernel");
         }
 
+        try
+        {
+            return await ServeAsync(run, nodeSettings, options, inside, outside).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Only now, with capture stopped and the cluster left: until then the kernel must not answer for the gateway.
+            if (run.ManageKernel)
+                KernelGuard.Remove();
+        }
+    }
+
+    private static async Task<int> ServeAsync(RunSettings run, NodeSettings nodeSettings, MasqueradeOptions options, LinkInfo inside, LinkInfo outside)
+    {
         using var stop = new CancellationTokenSource();
         int signals = 0;
         void OnSignal(PosixSignalContext context)
@@ -58,39 +72,62 @@ internal static class RunCommand
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-        await using var node = await GatewayNode.StartAsync(nodeSettings, options, stop.Token).ConfigureAwait(false);
-        var log = Logging.GetLogger(node.System, "vpnmasqd");
-        log.Info($"vpnmasqd: inside {inside.Name} ({Ipv4Address.Format(inside.Address)}), outside {outside.Name}, " +
-                 $"public address {Ipv4Address.Format(options.PublicAddress)}{(options.PublicAddressAuto ? " (auto)" : "")}, " +
-                 $"journal {nodeSettings.Journal} {(nodeSettings.Journal == JournalProvider.Sqlite ? nodeSettings.SqliteFile : "")}, " +
-                 $"seeds [{string.Join(",", nodeSettings.Seeds)}], kernel {(run.ManageKernel ? "managed" : "checked")}");
-        await node.WhenUpAsync(TimeSpan.FromSeconds(120)).WaitAsync(stop.Token).ConfigureAwait(false);
-
-        // Capture starts when decisions can be made: frames captured earlier would only wait in the shard region.
-        while (!await node.Readiness.CheckAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
-            await Task.Delay(200, stop.Token).ConfigureAwait(false);
-
-        using var gateway = new LiveGateway(node, inside, outside, run.Capture);
-        gateway.Start();
-        using var management = new ManagementServer(run.ManagementUrl, run.TokenFile, node, gateway);
-        management.Start();
-        log.Info($"vpnmasqd: forwarding; management API on {run.ManagementUrl}");
-
-        using var watcher = options.PublicAddressAuto
-            ? new Timer(_ => FollowPublicAddress(node, run, log), null, 2000, 2000)
-            : null;
+        GatewayNode node;
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            node = await GatewayNode.StartAsync(nodeSettings, options, stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            log.Info("vpnmasqd: stopping: leaving the cluster");
+            return 0; // stopped before the node was up: nothing to leave, nothing captured
         }
 
-        if (run.ManageKernel)
-            KernelGuard.Remove();
-        return 0;
+        await using (node.ConfigureAwait(false))
+        {
+            var log = Logging.GetLogger(node.System, "vpnmasqd");
+            string cluster = nodeSettings.Discovery == ClusterDiscovery.Seeds
+                ? $"seeds [{string.Join(",", nodeSettings.Seeds)}]"
+                : $"bootstrap by {nodeSettings.Discovery} discovery [{string.Join(",", nodeSettings.BootstrapEndpoints)}]";
+            log.Info($"vpnmasqd: inside {inside.Name} ({Ipv4Address.Format(inside.Address)}), outside {outside.Name}, " +
+                     $"public address {Ipv4Address.Format(options.PublicAddress)}{(options.PublicAddressAuto ? " (auto)" : "")}, " +
+                     $"journal {nodeSettings.Journal} {(nodeSettings.Journal == JournalProvider.Sqlite ? nodeSettings.SqliteFile : "")}, " +
+                     $"cluster {cluster}, kernel {(run.ManageKernel ? "managed" : "checked")}");
+            try
+            {
+                await node.WhenUpAsync(TimeSpan.FromSeconds(120)).WaitAsync(stop.Token).ConfigureAwait(false);
+
+                // Capture starts when decisions can be made: frames captured earlier would only wait in the shard region.
+                while (!await node.Readiness.CheckAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+                    await Task.Delay(200, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                log.Info("vpnmasqd: stopped before forwarding began: leaving the cluster");
+                return 0;
+            }
+
+            using (var gateway = new LiveGateway(node, inside, outside, run.Capture))
+            {
+                gateway.Start();
+                using var management = new ManagementServer(run.ManagementUrl, run.TokenFile, node, gateway);
+                management.Start();
+                log.Info($"vpnmasqd: forwarding; management API on {run.ManagementUrl}");
+
+                using var watcher = options.PublicAddressAuto
+                    ? new Timer(_ => FollowPublicAddress(node, run, log), null, 2000, 2000)
+                    : null;
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    log.Info("vpnmasqd: stopping: capture off, then leaving the cluster");
+                }
+            }
+
+            return 0;
+        }
     }
 
     [DllImport("libc", EntryPoint = "_exit")]

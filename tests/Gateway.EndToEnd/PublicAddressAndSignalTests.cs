@@ -56,4 +56,23 @@ public sealed class PublicAddressAndSignalTests
         Assert.Equal(128 + 15, node.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
     }
+
+    [Fact]
+    public void Sigterm_WhileStillJoiningTheCluster_ExitsZero_AndRemovesTheKernelTable()
+    {
+        using var topology = Topology.Up();
+        // A seed nobody answers: the node waits to join, as one does while its cluster is down.
+        using var node = Vpnmasqd.Start(topology, "--Cluster:Seeds:0=127.0.0.1:9");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!node.Log.Contains("vpnmasqd: inside", StringComparison.Ordinal) && !node.HasExited && DateTime.UtcNow < deadline)
+            Thread.Sleep(100);
+        Assert.Contains("vpnmasqd: inside", node.Log);
+        Assert.Contains("vpnmasq", topology.In(topology.Gateway, "nft list tables"));
+
+        Assert.Equal(0, node.Stop());
+
+        Assert.DoesNotContain("vpnmasq", topology.In(topology.Gateway, "nft list tables"));
+        Assert.DoesNotContain("Unhandled exception", node.Log);
+        Assert.DoesNotContain("vpnmasqd: forwarding", node.Log);
+    }
 }
