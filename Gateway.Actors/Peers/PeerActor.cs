@@ -102,7 +102,9 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     {
         _frameClock = _state.LastActivity;
         _frameClockSetAt = DateTime.UtcNow;
-        PublishFlows();
+        // A peer with a history publishes even an empty set: its previous owner may have died after journaling
+        // the end of its last flows but before their retraction reached the other nodes' caches.
+        PublishFlows(force: LastSequenceNr > 0);
         if (_settings.SweepInterval > TimeSpan.Zero)
             Timers.StartPeriodicTimer(SweepTimer, SweepTick.Instance, _settings.SweepInterval);
         if (_settings.ActivitySnapshotInterval > TimeSpan.Zero)
@@ -232,10 +234,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>Tells every node's flow cache what it may translate without asking; only when it changed.</summary>
-    private void PublishFlows()
+    private void PublishFlows(bool force = false)
     {
         var flows = _state.EstablishedFlows();
-        if (flows.SequenceEqual(_published))
+        if (!force && flows.SequenceEqual(_published))
             return;
         _published = flows;
         _flowPublisher.Tell(new PublishFlows(_remote, flows));

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Actors.Tests.Support;
 using VpnMasq.Protocols.Masquerade.Events;
@@ -39,5 +40,23 @@ public sealed class FlowPublicationTests : PeerActorTestKit
         StartPeer(flows);
 
         Assert.Equal([EspSa.Flow], (await flows.ExpectMsgAsync<PublishFlows>(Timeout)).Flows);
+    }
+
+    [Fact]
+    public async Task RecoveredPeer_WhoseFlowsHaveEnded_PublishesAnEmptySet_SoStaleCacheEntriesAreRetracted()
+    {
+        var peer = StartPeer(CreateTestProbe());
+        await DecideAsync(peer, EspSa.Initial);
+        await DecideAsync(peer, EspSa.Reply);
+        peer.Tell(new VpnMasq.Actors.Peers.SweepPeer(Remote, SweepTests.SaExpired)); // the SA ends and is journaled...
+        await AwaitAssertAsync(async () => Assert.IsType<EspEntryRemoved>((await Persistence.EventsAsync(PersistenceId))[^1].Event), Timeout);
+        await StopAsync(peer); // ...but say the retraction never left the node that died
+        var flows = CreateTestProbe();
+
+        StartPeer(flows);
+
+        var published = await flows.ExpectMsgAsync<PublishFlows>(Timeout);
+        Assert.Equal(Remote, published.Peer);
+        Assert.Empty(published.Flows);
     }
 }
