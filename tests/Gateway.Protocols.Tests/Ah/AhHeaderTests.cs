@@ -1,4 +1,6 @@
+using CsCheck;
 using VpnMasq.Protocols.Ah;
+using VpnMasq.Protocols.Tests.Support;
 using static VpnMasq.Protocols.Tests.Support.Datagrams;
 
 namespace VpnMasq.Protocols.Tests.Ah;
@@ -25,6 +27,23 @@ public sealed class AhHeaderTests
 
     [Fact]
     public void SequenceNumber_ReadsBigEndianAtOffset8() => Assert.Equal(0x0102u, Parsed(Sample).SequenceNumber);
+
+    [Fact]
+    public void ParseOfWriteTo_RandomFieldsAndIcv_GivesBackTheFields()
+    {
+        // Payload Len 1..255: from the bare 12-byte header to the largest, 1028 bytes. The ICV and
+        // whatever the AH protects follow as random bytes.
+        Gen.Select(Gen.Byte, Gen.Int[1, 255], Gen.UInt, Gen.UInt, Gen.Int[0, 32])
+            .Select(t => (Fields: new AhFields(t.Item1, (t.Item2 + 2) * 4, t.Item3, t.Item4), Trailing: t.Item5))
+            .SelectMany(t => Gen.Byte.Array[t.Fields.HeaderLength + t.Trailing].Select(bytes => (t.Fields, Bytes: bytes)))
+            .Sample(t =>
+            {
+                t.Fields.WriteTo(t.Bytes);
+
+                Assert.Equal(ParseStatus.Ok, AhHeader.Parse(t.Bytes, out var header));
+                Assert.Equal(t.Fields, AhFields.From(header));
+            });
+    }
 
     [Fact]
     public void Parse_PayloadLenBelowFixedHeader_ReturnsMalformed()

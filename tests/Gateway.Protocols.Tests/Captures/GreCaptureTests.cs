@@ -12,9 +12,20 @@ public sealed class GreCaptureTests
     [Fact]
     public void PptpDataChannel_SeqOnlyAckOnlyAndBoth_MatchTshark()
     {
-        // tshark -r flowcontainer-pptp.pcap -Y 'frame.number in {1 2 3 4 45 65 66 400 401 402}' -E occurrence=f -T fields -e frame.number -e ip.id -e ip.ttl -e ip.len -e gre.flags_and_version -e gre.key.payload_length -e gre.key.call_id -e gre.sequence_number -e gre.ack_number
+        // tshark 4.0 wants commas in a set: 'in {1 2 3}' is rejected.
+        // tshark -r flowcontainer-pptp.pcap -Y 'frame.number in {1, 2, 3, 4, 45, 65, 66, 400, 401, 402}' -E occurrence=f -T fields -e frame.number -e ip.id -e ip.ttl -e ip.len -e gre.flags_and_version -e gre.key.payload_length -e gre.key.call_id -e gre.sequence_number -e gre.ack_number
         GreV1Row[] expected =
         [
+            new(1, 0xC7C4, 128, 199, 0x3001, 167, 55936, 9603, null),
+            new(2, 0xC7C5, 128, 199, 0x3001, 167, 55936, 9604, null),
+            new(3, 0xC7C6, 128, 202, 0x3001, 170, 55936, 9605, null),
+            new(4, 0x5DF2, 44, 32, 0x2081, 0, 2035, null, 9605),
+            new(45, 0x5F75, 44, 81, 0x3081, 45, 2035, 10524, 9615),
+            new(65, 0x60AA, 44, 42, 0x3001, 10, 2035, 10548, null),
+            new(66, 0xC7F1, 128, 46, 0x3081, 10, 55936, 9647, 10548),
+            new(400, 0xC8AF, 128, 101, 0x3081, 65, 55936, 9825, 10739),
+            new(401, 0x6AAB, 44, 125, 0x3001, 93, 2035, 10740, null),
+            new(402, 0xC8B0, 128, 101, 0x3081, 65, 55936, 9826, 10740),
         ];
 
         Assert.Equal(expected, GreV1Row.Of(PptpDataChannel).Where(r => expected.Any(e => e.Frame == r.Frame)));

@@ -52,6 +52,21 @@ public sealed class RealCaptureTests
     }
 
     [Fact]
+    public void GrePptpNestedInIpv6_VlanIdAndInnerEtherType_MatchTshark()
+    {
+        // tshark -r zeek-gre-pptp.pcap -T fields -e frame.number -e vlan.id -e vlan.etype
+        (int Frame, ushort VlanId, ushort EtherType)[] expected = [(1, 100, 0x86DD), (2, 100, 0x86DD)];
+
+        var actual = SharedCaptures.Read("zeek-gre-pptp.pcap").Select(r =>
+        {
+            Assert.Equal(ParseStatus.Ok, EthernetHeader.Parse(r.Data, out var eth));
+            return (r.FrameNumber, eth.VlanId, eth.EtherType);
+        });
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void UntaggedEthernetFrames_ReframedAsLinuxCooked_DissectTheSameTwoBytesLater()
     {
         // No shared capture uses DLT_LINUX_SLL: the payloads are real, the 16-byte cooked header is

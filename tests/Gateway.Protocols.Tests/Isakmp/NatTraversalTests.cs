@@ -1,4 +1,7 @@
+using CsCheck;
+using VpnMasq.Protocols.Esp;
 using VpnMasq.Protocols.Isakmp;
+using VpnMasq.Protocols.Tests.Support;
 using static VpnMasq.Protocols.Tests.Support.Datagrams;
 
 namespace VpnMasq.Protocols.Tests.Isakmp;
@@ -36,6 +39,30 @@ public sealed class NatTraversalTests
 
         Assert.Equal(ParseStatus.Ok, NatTraversal.Classify(payload, out var kind));
         Assert.Equal(NatTPayloadKind.Esp, kind);
+    }
+
+    [Fact]
+    public void Classify_AnyIkeMessageAfterTheNonEspMarker_IsIsakmpWithTheHeaderIntact()
+    {
+        NatTPayloads.Isakmp.Sample(t =>
+        {
+            Assert.Equal(ParseStatus.Ok, NatTraversal.Classify(t.Payload, out var kind));
+            Assert.Equal(NatTPayloadKind.Isakmp, kind);
+            Assert.Equal(ParseStatus.Ok, IsakmpHeader.Parse(t.Payload.AsSpan(NatTraversal.NonEspMarkerLength), out var header));
+            Assert.Equal(t.Fields, IsakmpFields.From(header));
+        });
+    }
+
+    [Fact]
+    public void Classify_AnyEspHeaderWithNonZeroSpi_IsEspWithTheHeaderIntact()
+    {
+        NatTPayloads.Esp.Sample(t =>
+        {
+            Assert.Equal(ParseStatus.Ok, NatTraversal.Classify(t.Payload, out var kind));
+            Assert.Equal(NatTPayloadKind.Esp, kind);
+            Assert.Equal(ParseStatus.Ok, EspHeader.Parse(t.Payload, out var header));
+            Assert.Equal(t.Fields, EspFields.From(header));
+        });
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using CsCheck;
 using VpnMasq.Protocols.Link;
+using VpnMasq.Protocols.Tests.Support;
 using static VpnMasq.Protocols.Tests.Support.Datagrams;
 
 namespace VpnMasq.Protocols.Tests.Link;
@@ -36,6 +38,22 @@ public sealed class LinuxCookedHeaderTests
         bytes[5] = 9;
 
         Assert.Equal(ParseStatus.Malformed, LinuxCookedHeader.Parse(bytes, out _));
+    }
+
+    [Fact]
+    public void ParseOfWriteTo_RandomFieldsAndAddressOf0To8Bytes_GivesBackTheFields()
+    {
+        Gen.Int[0, 8]
+            .SelectMany(addressLength => Gen.Select(Gen.UShort, Gen.UShort, Gen.Byte.Array[addressLength], Gen.UShort))
+            .Select(t => new LinuxCookedFields(t.Item1, t.Item2, (ushort)t.Item3.Length, Convert.ToHexString(t.Item3), t.Item4))
+            .Sample(fields =>
+            {
+                var bytes = new byte[LinuxCookedHeader.Length];
+                fields.WriteTo(bytes);
+
+                Assert.Equal(ParseStatus.Ok, LinuxCookedHeader.Parse(bytes, out var header));
+                Assert.Equal(fields, LinuxCookedFields.From(header));
+            });
     }
 
     [Fact]
