@@ -84,7 +84,6 @@ internal sealed class LinkPort : IDisposable
         uint destination = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30));
         if (destination == Link.Address && !AcceptsOwnAddress)
             return;
-        Protocols.Checksums.TransportChecksum.CompleteOffloaded(frame.AsSpan(14));
         var time = raw.Timeval;
         _onFrame(frame, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
     }

@@ -6,6 +6,7 @@ using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Configuration;
 using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Events;
 
@@ -57,18 +58,10 @@ internal static class ReplayCommand
     {
         if (!File.Exists(arguments.Input))
             throw new FileNotFoundException($"{arguments.Input}: no such file");
-        using var reader = new CaptureFileReaderDevice(arguments.Input);
-        try
-        {
-            reader.Open();
-        }
-        catch (PcapException e)
-        {
-            throw new InvalidDataException($"{arguments.Input}: not a readable capture file ({e.Message.Trim()})", e);
-        }
-
-        if (reader.LinkType != LinkLayers.Ethernet)
-            throw new InvalidDataException($"{arguments.Input}: link type {reader.LinkType}, replay needs Ethernet frames");
+        using var reader = new CaptureFileReader(arguments.Input);
+        bool any = reader.TryRead(out var first);
+        if (any && first.LinkType != LinkType.Ethernet)
+            throw new InvalidDataException($"{arguments.Input}: link type {first.LinkType}, replay needs Ethernet frames");
         using var writer = new CaptureFileWriterDevice(arguments.Output, FileMode.Create);
         writer.Open(new DeviceConfiguration { LinkLayerType = LinkLayers.Ethernet });
         using var events = arguments.Events is null ? null : new DecisionEventWriter(arguments.Events);
@@ -78,13 +71,15 @@ internal static class ReplayCommand
         var summary = new ReplaySummary();
         var peers = new HashSet<uint>();
         TimeSpan lastSweep = TimeSpan.Zero;
-        while (reader.GetNextPacket(out var capture) == GetPacketStatus.PacketRead)
+        var pending = first;
+        for (bool more = any; more; more = reader.TryRead(out pending))
         {
-            var header = capture.Header;
-            var frame = capture.Data.ToArray();
-            var timeval = header.Timeval;
-            double seconds = (double)timeval.Seconds + (timeval.MicroSeconds / 1_000_000.0);
-            var now = TimeSpan.FromTicks((long)timeval.Seconds * TimeSpan.TicksPerSecond + (long)timeval.MicroSeconds * 10);
+            if (pending.LinkType != LinkType.Ethernet)
+                throw new InvalidDataException($"{arguments.Input}: frame {summary.FramesIn + 1} has link type {pending.LinkType}, replay needs Ethernet frames");
+            var frame = pending.Data;
+            var now = pending.Timestamp;
+            var timeval = new PosixTimeval((ulong)(now.Ticks / TimeSpan.TicksPerSecond), (ulong)(now.Ticks % TimeSpan.TicksPerSecond / 10));
+            double seconds = now.Ticks / (double)TimeSpan.TicksPerSecond;
             if (now - lastSweep > SweepInterval)
             {
                 node.Ingress.Front.Sweep(now);

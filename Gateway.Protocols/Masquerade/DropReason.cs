@@ -26,6 +26,9 @@ public enum DropReason : byte
 
     /// <summary>The peer's owner did not answer in time (its node died and its shards have not moved yet).</summary>
     OwnerUnavailable,
+
+    /// <summary>An IPv4 header or TCP/UDP/ICMP checksum is wrong (not merely left to offload): the frame was damaged.</summary>
+    BadChecksum,
 }
 
 public static class DropReasons
@@ -54,6 +57,7 @@ public static class DropReasons
         DropReason.UnsupportedProtocol => "unsupported-protocol",
         DropReason.AddressChanged => "address-changed",
         DropReason.OwnerUnavailable => "owner-unavailable",
+        DropReason.BadChecksum => "bad-checksum",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

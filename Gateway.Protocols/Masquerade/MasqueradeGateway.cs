@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Checksums;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Icmp;
 using VpnMasq.Protocols.Ipv4;
@@ -69,6 +70,8 @@ public sealed class MasqueradeGateway
         if (!d.IsOk)
             return Verdict.Drop(DropReason.Malformed, LabelOf(d), PeerOf(d, direction ?? DirectionOf(d)));
         var dir = direction ?? DirectionOf(d);
+        if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)
+            return Verdict.Drop(DropReason.BadChecksum, LabelOf(d), PeerOf(d, dir));
         if (!d.IsFragment)
             return Before(frame, d, dir, reassembled: false, out request);
 
@@ -88,6 +91,8 @@ public sealed class MasqueradeGateway
         var wd = FrameDissector.Dissect(LinkType.Ethernet, whole);
         if (!wd.IsOk)
             return Verdict.Drop(DropReason.Malformed, LabelOf(wd), peer);
+        if (ChecksumIntake.Check(whole.AsSpan(wd.NetworkOffset)) == IntakeResult.Corrupt)
+            return Verdict.Drop(DropReason.BadChecksum, LabelOf(wd), peer);
         return Before(whole, wd, dir, reassembled: true, out request);
     }
 

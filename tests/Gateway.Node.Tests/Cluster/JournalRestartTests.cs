@@ -63,6 +63,13 @@ public sealed class JournalRestartTests
         await using (var node = await GatewayNode.StartAsync(settings, options))
         {
             await node.WhenUpAsync(TimeSpan.FromSeconds(30));
+            // Not ready (vpnmasqd run does not capture) until the peers the journal remembers are back.
+            var readyBy = DateTime.UtcNow.AddSeconds(60);
+            while (!await node.Readiness.CheckAsync(TimeSpan.FromSeconds(10)) && DateTime.UtcNow < readyBy)
+                await Task.Delay(50);
+            Assert.True(node.Readiness.IsReady);
+            Assert.Equal(Remotes.Order(), (await LocalPeers.AskAsync(node.Peers, TimeSpan.FromSeconds(10))).Order());
+
             var deadline = DateTime.UtcNow.AddSeconds(60);
             List<uint> running;
             while ((running = await LocalPeers.AskAsync(node.Peers, TimeSpan.FromSeconds(10))).Count < Remotes.Length && DateTime.UtcNow < deadline)
