@@ -1,17 +1,30 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using VpnMasq.Protocols.Ipv4;
 
 namespace VpnMasq.Actors.Peers;
 
 /// <summary>
-/// A node is ready when it is an Up member, the shard coordinator answers, and every peer its shards hold has recovered (answers a
-/// query, which a recovering persistent actor stashes until recovery ends). Once ready it stays ready:
-/// later handoffs are the cluster's normal business, not a reason to stop taking traffic.
+/// A node is ready when it is an Up member, its shard region is registered with the coordinator, the shards
+/// and peers it hosts have stopped changing for <c>settle</c> (after a restart the coordinator hands this node
+/// the shards the journal remembers, and they restart their peers, a moment after the region registers), and
+/// every one of those peers has recovered (answers a query, which a recovering persistent actor stashes until
+/// recovery ends). Once ready it stays ready: later handoffs are the cluster's normal business, not a reason
+/// to stop taking traffic.
 /// </summary>
-public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
+public sealed class ReadinessProbe(ActorSystem system, IActorRef peers, TimeSpan settle)
 {
+    /// <summary>Long enough for the coordinator to allocate remembered shards after the region registers.</summary>
+    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(1);
+
     private volatile bool _ready;
+    private string? _hosted;
+    private DateTime _hostedSince;
+
+    public ReadinessProbe(ActorSystem system, IActorRef peers) : this(system, peers, DefaultSettle)
+    {
+    }
 
     public bool IsReady => _ready;
 
@@ -22,7 +35,7 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
             return true;
         if (Cluster.Get(system).SelfMember.Status != MemberStatus.Up)
             return false;
-        List<uint> local;
+        CurrentShardRegionState state;
         try
         {
             // This region is registered with the coordinator, so a new peer's first frame finds an owner at once.
@@ -30,13 +43,18 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
             var regions = await peers.Ask<CurrentRegions>(GetCurrentRegions.Instance, timeout).ConfigureAwait(false);
             if (!regions.Regions.Contains(Cluster.Get(system).SelfAddress))
                 return false;
-            local = await LocalPeers.AskAsync(peers, timeout).ConfigureAwait(false);
+            state = await peers.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout).ConfigureAwait(false);
         }
         catch (AskTimeoutException)
         {
             return false;
         }
 
+        if (!HasSettled(state))
+            return false;
+        var local = state.Shards.SelectMany(shard => shard.EntityIds)
+            .Select(id => Ipv4Address.TryParse(id, out uint peer) ? peer : 0)
+            .Where(peer => peer != 0);
         var queries = local.Select(peer => peers.Ask<PeerTable>(new GetPeerTable(peer), timeout)).ToList();
         try
         {
@@ -49,5 +67,20 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers)
 
         _ready = true;
         return true;
+    }
+
+    private bool HasSettled(CurrentShardRegionState state)
+    {
+        string hosted = string.Join(';', state.Shards
+            .OrderBy(s => s.ShardId, StringComparer.Ordinal)
+            .Select(s => s.ShardId + ":" + string.Join(',', s.EntityIds.Order(StringComparer.Ordinal))));
+        var now = DateTime.UtcNow;
+        if (hosted != _hosted)
+        {
+            _hosted = hosted;
+            _hostedSince = now;
+        }
+
+        return now - _hostedSince >= settle;
     }
 }
