@@ -53,7 +53,7 @@ for pair in "c1 $vip1" "c2 $vip2"; do
   ip netns exec "$p-$1" ping -q -c 3 -i 0.2 -W 2 -I "$2" 192.168.100.1 | grep -E "transmitted" | sed "s/^/   $1 ($2) -> 192.168.100.1 through its tunnel: /"
 done
 
-echo "== PPTP: pptpd in srv; c1 and c2 call it at the same time through vpnmasqd"
+echo "== PPTP: pptpd in srv; c1 and c2 each call it through vpnmasqd, both calls up together"
 pptp_server_up "$p" "$p-srv" 192.168.200.1 192.168.200.10-19 >/dev/null
 if t1=$(pptp_client_up "$p" "$p-c1" 199.0.0.1 c1 2>"$dir/pptp-c1.err") && t2=$(pptp_client_up "$p" "$p-c2" 199.0.0.1 c2 2>"$dir/pptp-c2.err"); then
   for pair in "c1 $t1" "c2 $t2"; do

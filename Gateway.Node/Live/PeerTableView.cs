@@ -26,6 +26,9 @@ internal static class PeerTableView
             isakmp = t.Isakmp.Select(x => new
             {
                 inside = Ipv4Address.Format(x.Inside),
+                // An ISAKMP exchange is UDP 500 -> 500 and keeps port 500 on the public side (DESIGN §3.2); routed by cookies.
+                insidePort = 500,
+                publicPort = 500,
                 initiatorCookie = x.InitiatorCookie.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
                 responderCookie = x.ResponderCookie.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
             }),
