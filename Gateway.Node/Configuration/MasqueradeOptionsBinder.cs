@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Firewall;
 using static VpnMasq.Node.Configuration.SectionValues;
 
 namespace VpnMasq.Node.Configuration;
@@ -55,10 +56,13 @@ internal static class MasqueradeOptionsBinder
         var warnings = new List<string>();
         if (options.Isakmp.Lifetime < options.Esp.TableLifetime)
         {
+            // DESIGN §3.2: ISAKMP mappings live at least as long as the ESP table, or a rekey the remote starts
+            // after the ISAKMP mapping expired cannot reach the inside host and the tunnel dies (HOWTO §5.7).
             warnings.Add(
                 $"{SectionName}:Isakmp:Lifetime ({options.Isakmp.Lifetime:c}) is shorter than {SectionName}:Esp:TableLifetime " +
-                $"({options.Esp.TableLifetime:c}): a rekey the remote starts after the ISAKMP mapping expires cannot reach " +
-                "the inside host and the tunnel dies (HOWTO §5.7)");
+                $"({options.Esp.TableLifetime:c}); raised to {options.Esp.TableLifetime:c}, so a rekey the remote starts later " +
+                "still reaches the inside host (HOWTO §5.7)");
+            options = options with { Isakmp = options.Isakmp with { Lifetime = options.Esp.TableLifetime } };
         }
 
         return new MasqueradeBinding(options, warnings);
@@ -178,6 +182,10 @@ internal static class MasqueradeOptionsBinder
             string text = Text(entry) ?? "";
             if (string.IsNullOrWhiteSpace(text))
                 throw Bad(entry, text, "is an empty rule");
+
+            // Checked here, line by line, so the error names the entry's key rather than a line of the joined list.
+            if (!FirewallRules.TryParse([text], FirewallRules.DefaultInsideInterface, out _, out var error))
+                throw Bad(entry, text, "is not a rule this firewall reads: " + error.Replace("line 1: ", "", StringComparison.Ordinal));
             rules.Add(text);
         }
 

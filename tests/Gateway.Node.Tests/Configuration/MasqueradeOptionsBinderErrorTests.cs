@@ -58,6 +58,8 @@ public sealed class MasqueradeOptionsBinderErrorTests
     [InlineData("Masquerade:Limits:Mtu", "575")]
     [InlineData("Masquerade:Limits:Mtu", "70000")]
     [InlineData("Masquerade:Rules:0", " ")]
+    [InlineData("Masquerade:Rules:0", "-A forward -j FOO")]
+    [InlineData("Masquerade:Rules:0", "ipfwadm -F -a masquerade -S 10.0.0.0/33")]
     [InlineData("Node:InsideInterface", " ")]
     public void BadValue_NamesKeyAndValue(string key, string value)
     {
@@ -65,6 +67,16 @@ public sealed class MasqueradeOptionsBinderErrorTests
 
         Assert.StartsWith($"{key}: '{value}' ", error.Message);
         Assert.Equal(key, error.Key);
+    }
+
+    [Fact]
+    public void BadRule_AmongGoodOnes_NamesItsOwnEntryAndTheWordThatFailed()
+    {
+        var error = BindFails(Source.CommandLine,
+            ("Masquerade:Rules:0", "-P forward DENY"), ("Masquerade:Rules:1", "-A forward -s 10.0.0.0/8 -j MASQ"), ("Masquerade:Rules:2", "-A forward -j FOO"));
+
+        Assert.Equal("Masquerade:Rules:2", error.Key);
+        Assert.Contains("'FOO'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

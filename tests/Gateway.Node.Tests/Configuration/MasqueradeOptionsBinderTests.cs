@@ -174,15 +174,17 @@ public sealed class MasqueradeOptionsBinderTests
     }
 
     [Fact]
-    public void IsakmpLifetime_ShorterThanEspTableLifetime_Warns()
+    public void IsakmpLifetime_ShorterThanEspTableLifetime_IsRaisedToIt_WithAWarning()
     {
         var config = ConfigurationSources.Build(
             Source.CommandLine, ("Masquerade:Isakmp:Lifetime", "00:10:00"), ("Masquerade:Esp:TableLifetime", "00:30:00"));
 
-        var warning = Assert.Single(MasqueradeOptionsBinder.BindWithWarnings(config, FallbackPublic).Warnings);
+        var binding = MasqueradeOptionsBinder.BindWithWarnings(config, FallbackPublic);
 
+        var warning = Assert.Single(binding.Warnings);
         Assert.Contains("Masquerade:Isakmp:Lifetime (00:10:00)", warning);
         Assert.Contains("Masquerade:Esp:TableLifetime (00:30:00)", warning);
+        Assert.Equal(TimeSpan.FromMinutes(30), binding.Options.Isakmp.Lifetime); // DESIGN §3.2: at least the ESP table lifetime
     }
 
     [Fact]
