@@ -102,7 +102,13 @@ internal static class Program
         {
             var table = await node.Peers.Ask<PeerTable>(new GetPeerTable(peer), TimeSpan.FromSeconds(30));
             var t = table.Table;
-            Reply($"table {id} {table.Owner} {t.EntryCount} ports={t.Ports.Count} icmp={t.Icmp.Count} isakmp={t.Isakmp.Count} esp={t.Esp.Count} calls={t.Calls.Count}");
+            // Counts, then every entry by what identifies it (times left out: activity moves them).
+            static string Keys(IEnumerable<string> entries) => string.Join(',', entries.Order(StringComparer.Ordinal));
+            Reply($"table {id} {table.Owner} {t.EntryCount} ports={t.Ports.Count} icmp={t.Icmp.Count} isakmp={t.Isakmp.Count} esp={t.Esp.Count} calls={t.Calls.Count} " +
+                  $"ports#{Keys(t.Ports.Select(p => $"{p.Protocol}/{Ipv4Address.Format(p.Inside)}:{p.InsidePort}/{p.PublicPort}/{p.RemotePort}"))} " +
+                  $"isakmp#{Keys(t.Isakmp.Select(x => $"{Ipv4Address.Format(x.Inside)}/{x.InitiatorCookie:x16}/{x.ResponderCookie:x16}"))} " +
+                  $"esp#{Keys(t.Esp.Select(e => $"{Ipv4Address.Format(e.Inside)}/{e.OutboundSpi:x8}/{e.InboundSpi:x8}/{e.Outstanding}"))} " +
+                  $"calls#{Keys(t.Calls.Select(c => $"{Ipv4Address.Format(c.Inside)}:{c.InsidePort}/{c.CallId}/{c.MasqueradedCallId}/{c.PeerCallId}/{c.PeerCallIdKnown}"))}");
         }
         catch (Exception e)
         {

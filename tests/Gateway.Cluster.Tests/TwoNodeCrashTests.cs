@@ -6,8 +6,9 @@ using Xunit.Abstractions;
 namespace VpnMasq.Cluster.Tests;
 
 /// <summary>
-/// DESIGN §1 on two-node clusters: keep-majority cannot break a 1–1 tie for the survivor when the
-/// oldest node dies, so a cluster declared as two nodes downs with keep-oldest + down-if-alone.
+/// DESIGN §1 on two-node clusters: keep-majority cannot break a 1–1 tie for the survivor, so a cluster declared
+/// as two nodes (Cluster:ExpectedNodes=2) on PostgreSQL downs with lease-majority: the lease, held in the shared
+/// database, decides which side goes on, whichever node died.
 /// </summary>
 public sealed class TwoNodeCrashTests(ITestOutputHelper output)
 {
