@@ -91,17 +91,8 @@ internal sealed class LiveGateway : IDisposable
             Forward(extra.Frame, extra.Side);
     }
 
-    /// <summary>Sends a frame on, as a router: its TTL goes down by one, and one that would reach 0 is dropped (counted).</summary>
-    private void Forward(byte[] frame, Side side)
-    {
-        if (!Protocols.Rewriting.PacketRewriter.DecrementTtl(frame.AsSpan(14)))
-        {
-            CountDrop("ttl-exceeded");
-            return;
-        }
-
-        PortFor(side).Send(frame);
-    }
+    /// <summary>Sends a frame on; the front already did what a router does to it (TTL, RFC 1812).</summary>
+    private void Forward(byte[] frame, Side side) => PortFor(side).Send(frame);
 
     private LinkPort PortFor(Side side) => side == Side.Inside ? Inside : Outside;
 

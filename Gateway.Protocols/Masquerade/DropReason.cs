@@ -29,6 +29,9 @@ public enum DropReason : byte
 
     /// <summary>An IPv4 header or TCP/UDP/ICMP checksum is wrong (not merely left to offload): the frame was damaged.</summary>
     BadChecksum,
+
+    /// <summary>The datagram's TTL would reach 0 here: a router does not forward it (RFC 1812 §5.3.1).</summary>
+    TtlExceeded,
 }
 
 public static class DropReasons
@@ -58,6 +61,7 @@ public static class DropReasons
         DropReason.AddressChanged => "address-changed",
         DropReason.OwnerUnavailable => "owner-unavailable",
         DropReason.BadChecksum => "bad-checksum",
+        DropReason.TtlExceeded => "ttl-exceeded",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

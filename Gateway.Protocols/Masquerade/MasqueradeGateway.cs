@@ -3,6 +3,7 @@ using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Icmp;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
+using VpnMasq.Protocols.Rewriting;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Firewall;
 using VpnMasq.Protocols.Masquerade.Fragments;
@@ -101,7 +102,11 @@ public sealed class MasqueradeGateway
         request = default;
         uint peerAddress = PeerOf(d, dir);
         if (_decision.Before(frame, d, dir, peerAddress) is { } early)
+        {
+            if (early.Action == VerdictAction.Forward)
+                early = Route(frame, d, early);
             return reassembled ? Refragment(frame, d, early) : early;
+        }
         request = new PeerRequest(frame, d, dir, peerAddress, reassembled);
         return null;
     }
@@ -112,7 +117,22 @@ public sealed class MasqueradeGateway
         var result = peerVerdict;
         if (result.Action == VerdictAction.Forward)
             result = _decision.After(request.Frame, request.Dissection, result);
+        if (result.Action == VerdictAction.Forward)
+            result = Route(request.Frame, request.Dissection, result);
         return request.Reassembled ? Refragment(request.Frame, request.Dissection, result) : result;
+    }
+
+    /// <summary>
+    /// What a router does to every datagram it forwards (RFC 1812 §5.3.1): TTL down by one, or no forwarding
+    /// when it would reach 0. The copies an unknown SPI fans out to (§3.3) carry the same TTL and go the same way.
+    /// </summary>
+    private static Verdict Route(byte[] frame, in Dissection d, Verdict verdict)
+    {
+        if (!PacketRewriter.DecrementTtl(frame.AsSpan(d.NetworkOffset)))
+            return Verdict.Drop(DropReason.TtlExceeded, verdict.Protocol, verdict.Peer, verdict.Inside);
+        foreach (var extra in verdict.Extra ?? [])
+            PacketRewriter.DecrementTtl(extra.Frame.AsSpan(d.NetworkOffset));
+        return verdict;
     }
 
     private Verdict Refragment(byte[] whole, in Dissection wd, Verdict verdict)
