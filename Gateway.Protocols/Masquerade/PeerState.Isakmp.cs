@@ -59,8 +59,12 @@ public sealed partial class PeerState
         else
         {
             // A new exchange the remote starts (a rekey, HOWTO §5.7) goes to the host that spoke ISAKMP with it last,
-            // or to the UDP 500 forward when a VPN server sits behind the gateway.
+            // or to the UDP 500 forward when a VPN server sits behind the gateway. The speaker counts only while one
+            // of its exchanges lives (DESIGN §3.1, "clients talking to it"); otherwise the answer would depend on
+            // whether unrelated state, such as a TCP mapping, kept this peer from being forgotten by the sweep.
             uint inside = Isakmp.LatestSpeaker;
+            if (inside != 0 && !Isakmp.Exchanges.Any(x => x.Inside == inside && now - x.LastSeen <= Options.Isakmp.Lifetime))
+                inside = 0;
             if (inside == 0 && _settings.FindPortForward(IpProtocol.Udp, FrameDissector.IsakmpPort) is { } forward)
                 inside = forward.TargetAddress;
             if (inside == 0)

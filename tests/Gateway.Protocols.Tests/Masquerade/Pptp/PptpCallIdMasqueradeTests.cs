@@ -1,4 +1,6 @@
+using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Pptp;
 using VpnMasq.Protocols.Tcp;
 using static VpnMasq.Protocols.Tests.Masquerade.Pptp.PptpClient;
@@ -143,5 +145,46 @@ public sealed class PptpCallIdMasqueradeTests
 
         calls.GreFromServer(calls.OutsideCallIdB).AssertDropped(DropReason.NoMapping);
         Assert.Equal(InsideA, Dissect(calls.GreFromServer(calls.OutsideCallIdA).Inside).Destination);
+    }
+
+    [Fact]
+    public void ControlConnection_TimesOut_SweepRemovesItsCalls()
+    {
+        var calls = TwoPptpClientsWhereOnlyBsControlConnectionTimedOut();
+
+        var removed = calls.Gateway.Gateway.Sweep(calls.Gateway.Now);
+
+        Assert.Contains(removed, r => r.Peer == Remote && r.Event is PptpCallUnmapped { Cause: RemovalCause.Expired } e && e.MasqueradedCallId == calls.OutsideCallIdB);
+        calls.GreFromServer(calls.OutsideCallIdB).AssertDropped(DropReason.NoMapping);
+        Assert.Equal(InsideA, Dissect(calls.GreFromServer(calls.OutsideCallIdA).Inside).Destination);
+    }
+
+    [Fact]
+    public void ControlConnection_TimedOut_ItsMasqueradedCallIdIsFreeForANewCall()
+    {
+        // A still holds Call ID 5 outside, so B's call got the next one; once B's is gone, a third client's call with 5 gets it.
+        var insideC = Ipv4Address.Parse("10.0.0.4");
+        var calls = TwoPptpClientsWhereOnlyBsControlConnectionTimedOut();
+        calls.Gateway.Gateway.Sweep(calls.Gateway.Now);
+
+        ushort reused = new PptpClient(calls.Gateway, insideC, 1027).PlaceCall(TwoPptpClients.ClientCallId, 0x4004);
+        var gre = calls.GreFromServer(calls.OutsideCallIdB).Inside;
+
+        Assert.Equal(calls.OutsideCallIdB, reused);
+        Assert.Equal((insideC, TwoPptpClients.ClientCallId), (Dissect(gre).Destination, GreCallId(gre)));
+    }
+
+    /// <summary>
+    /// Both clients placed their calls at 0; A's control connection sends an Echo-Request halfway, B's stays idle
+    /// until the clock is past its established-TCP lifetime (DESIGN §3.4: mappings go when it times out).
+    /// </summary>
+    private static TwoPptpClients TwoPptpClientsWhereOnlyBsControlConnectionTimedOut()
+    {
+        var calls = new TwoPptpClients();
+        var lifetime = new PortOptions().TcpEstablishedLifetime;
+        calls.Gateway.Now = lifetime / 2;
+        calls.A.Tcp.InsideSends(PptpMessage(PptpControlType.EchoRequest));
+        calls.Gateway.Now = lifetime + TimeSpan.FromSeconds(1);
+        return calls;
     }
 }
