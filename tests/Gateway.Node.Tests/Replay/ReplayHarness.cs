@@ -16,6 +16,9 @@ internal sealed class ReplayHarness : IDisposable
     public List<JsonElement> Events { get; } = [];
     public List<byte[]> Output { get; } = [];
 
+    /// <summary>The pcap timestamp of each output frame, in seconds: the time of the input frame that caused it.</summary>
+    public List<double> OutputTimes { get; } = [];
+
     public static MasqueradeOptions Options(bool parallel = false) => new()
     {
         PublicAddress = Ipv4Address.Parse("200.200.200.200"),
@@ -31,7 +34,10 @@ internal sealed class ReplayHarness : IDisposable
         using var reader = new CaptureFileReaderDevice(output);
         reader.Open();
         while (reader.GetNextPacket(out var capture) == GetPacketStatus.PacketRead)
+        {
             Output.Add(capture.Data.ToArray());
+            OutputTimes.Add((double)capture.Header.Timeval.Value);
+        }
         return this;
     }
 
