@@ -29,7 +29,7 @@ internal sealed class LinkPort : IDisposable
     {
         _capture = capture;
         Link = link;
-        Neighbours = new Neighbours(link);
+        Neighbours = new Neighbours(link, TimeSpan.FromSeconds(capture.NeighbourReachableSeconds));
         _onFrame = onFrame;
         _onDrop = onDrop;
         _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == link.Name)
@@ -129,6 +129,8 @@ internal sealed class LinkPort : IDisposable
         lock (_waiting)
         {
             Neighbours.Refresh(resolving: _waiting.Count > 0);
+            foreach (uint stale in Neighbours.DueForProbe() ?? [])
+                SendArpRequest(stale);
             foreach (var (hop, entry) in _waiting.ToList())
             {
                 if (Neighbours.TryGetMac(hop, out var mac))
@@ -178,6 +180,11 @@ internal sealed class LinkPort : IDisposable
     private void RequestArp(uint target, Waiting entry)
     {
         entry.LastRequest = DateTime.UtcNow;
+        SendArpRequest(target);
+    }
+
+    private void SendArpRequest(uint target)
+    {
         var arp = new byte[42];
         arp.AsSpan(0, 6).Fill(0xFF);
         Link.Mac.CopyTo(arp, 6);
@@ -190,8 +197,16 @@ internal sealed class LinkPort : IDisposable
         Link.Mac.CopyTo(arp, 22);
         BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(28), Link.Address);
         BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(38), target);
-        lock (_send)
-            _device.SendPacket(arp);
+        try
+        {
+            lock (_send)
+                _device.SendPacket(arp);
+        }
+        catch (Exception e) when (e is PcapException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The next retry asks again; frames waiting for this hop are counted if it never answers.
+            _onDrop("arp-request-failed", $"ARP request for {Ipv4Address.Format(target)} on {Link.Name}: {e.Message}");
+        }
     }
 
     public void Dispose()

@@ -14,7 +14,7 @@ internal sealed record RunSettings(
         var management = configuration.GetSection("Management");
         RequireKnownKeys(management, "Url", "TokenFile");
         var capture = configuration.GetSection("Capture");
-        RequireKnownKeys(capture, "Immediate", "BufferMegabytes", "ReadTimeoutMilliseconds");
+        RequireKnownKeys(capture, "Immediate", "BufferMegabytes", "ReadTimeoutMilliseconds", "NeighbourReachableSeconds");
         string inside = Text(node.GetSection("InsideInterface")) is { Length: > 0 } i
             ? i : throw Missing(node.GetSection("InsideInterface"), "the interface towards the inside network, e.g. --inside eth0");
         string outside = Text(node.GetSection("OutsideInterface")) is { Length: > 0 } o
@@ -30,13 +30,16 @@ internal sealed record RunSettings(
             new CaptureSettings(
                 Boolean(capture.GetSection("Immediate"), fallback: true),
                 Integer(capture.GetSection("BufferMegabytes"), 32, 1, 1024),
-                Integer(capture.GetSection("ReadTimeoutMilliseconds"), 100, 1, 10_000)));
+                Integer(capture.GetSection("ReadTimeoutMilliseconds"), 100, 1, 10_000),
+                Integer(capture.GetSection("NeighbourReachableSeconds"), 30, 1, 3600)));
     }
 }
 
 /// <summary>
 /// libpcap settings (<c>Capture:*</c>). Immediate mode is what keeps a tunnel's latency at the
 /// wire's: without it libpcap hands frames over when its buffer fills or the read timeout ends
-/// (scripts/e2e/capture-settings.sh measures the difference).
+/// (scripts/e2e/capture-settings.sh measures the difference). A next hop's Ethernet address is
+/// trusted for <see cref="NeighbourReachableSeconds"/> after it was last heard; one still in use
+/// then is asked again (ARP), so a MAC that changed silently is followed, as the kernel's NUD does.
 /// </summary>
-internal sealed record CaptureSettings(bool Immediate = true, int BufferMegabytes = 32, int ReadTimeoutMilliseconds = 100);
+internal sealed record CaptureSettings(bool Immediate = true, int BufferMegabytes = 32, int ReadTimeoutMilliseconds = 100, int NeighbourReachableSeconds = 30);

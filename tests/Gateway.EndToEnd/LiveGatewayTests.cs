@@ -22,6 +22,26 @@ public sealed class LiveGatewayTests
     }
 
     [Fact]
+    public void NextHopMacChange_WithoutAWord_IsFollowedWithinTheReachableTime()
+    {
+        using var topology = Topology.Up();
+        using var node = Vpnmasqd.Start(topology, "--Capture:NeighbourReachableSeconds=2");
+        node.WaitForwarding();
+        topology.In(topology.Client1, "ping -c 2 -W 3 199.0.0.1"); // the server's MAC is known and in use
+
+        // The server's NIC is swapped: a new MAC, and no gratuitous ARP (arp_notify is off by default).
+        topology.In(topology.Server, "ip link set dev eth0 address 02:00:00:00:99:99");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool through = false;
+        while (!through && clock.Elapsed < TimeSpan.FromSeconds(20))
+            through = topology.TryIn(topology.Client1, "ping -c 1 -W 1 199.0.0.1").ExitCode == 0;
+
+        // Reachable time 2 s, then an ARP probe each second until the new address answers.
+        Assert.True(through && clock.Elapsed < TimeSpan.FromSeconds(6),
+            $"pings got through again after {clock.Elapsed.TotalSeconds:F1} s (through: {through})\n{node.Log}");
+    }
+
+    [Fact]
     public void Run_Sigterm_LeavesCleanlyWithExitCode0_AndRemovesItsKernelRules()
     {
         using var topology = Topology.Up();
