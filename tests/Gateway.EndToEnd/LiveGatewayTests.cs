@@ -42,6 +42,25 @@ public sealed class LiveGatewayTests
     }
 
     [Fact]
+    public void NextHopThatNeverAnswersArp_FramesWaitThenAreCountedAndLogged_NeverDroppedSilently()
+    {
+        using var topology = Topology.Up();
+        // A port forward to an inside host that is not there: the frames for it wait for ARP that never answers.
+        using var node = Vpnmasqd.Start(topology,
+            "--Masquerade:PortForwards:0:Protocol=udp", "--Masquerade:PortForwards:0:PublicPort=5555", "--Masquerade:PortForwards:0:Target=10.0.0.99:5555");
+        node.WaitForwarding();
+
+        topology.In(topology.Server, "bash -c 'for i in 1 2 3; do echo probe > /dev/udp/200.200.200.200/5555; sleep 0.1; done'");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!node.Counters().TryGetProperty("drop:neighbour-unresolved", out _) && DateTime.UtcNow < deadline)
+            Thread.Sleep(200);
+
+        Assert.True(node.Counters().TryGetProperty("drop:neighbour-unresolved", out var unresolved), $"no neighbour-unresolved count:\n{node.Counters()}\n{node.Log}");
+        Assert.Equal(3, unresolved.GetInt64());
+        Assert.Contains("drop neighbour-unresolved: next hop 10.0.0.99 on eth0 did not answer ARP", node.Log);
+    }
+
+    [Fact]
     public void Run_Sigterm_LeavesCleanlyWithExitCode0_AndRemovesItsKernelRules()
     {
         using var topology = Topology.Up();
