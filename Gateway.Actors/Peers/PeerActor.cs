@@ -134,6 +134,8 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
             ? _state.Handle(frame, d, m.Direction, m.At, _events)
             : Verdict.Drop(DropReason.Malformed, MasqueradeGateway.LabelOf(d), _remote);
 
+        CountEvictions();
+
         // A decision without events still moved last-seen times (PPTP control traffic, which no cache
         // translates, is nothing else): the next activity snapshot must save them, as for reported activity.
         if (d.IsOk && _events.Count == 0)
@@ -241,6 +243,23 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
             return;
         _published = flows;
         _flowPublisher.Tell(new PublishFlows(_remote, flows));
+    }
+
+    /// <summary>Masquerade:Limits:EntriesPerPeer made room for this decision: counted, and logged (throttled per node).</summary>
+    private void CountEvictions()
+    {
+        int evicted = 0;
+        foreach (var e in _events)
+        {
+            if (e is PortUnmapped { Cause: RemovalCause.Evicted } or IcmpUnmapped { Cause: RemovalCause.Evicted })
+                evicted++;
+        }
+
+        if (evicted > 0 && _nodePeers.Evict(evicted))
+        {
+            _log.Warning("peer {0}: its table is at Masquerade:Limits:EntriesPerPeer ({1}); the least recently used mapping was evicted ({2} evicted on this node so far)",
+                Ipv4Address.Format(_remote), Masquerade.Options.Limits.EntriesPerPeer, _nodePeers.Evicted);
+        }
     }
 
     private bool IsEmpty => _state.EntryCount == 0 && _state.Esp.Waiting.Count == 0;

@@ -31,6 +31,17 @@ internal sealed class ManagementServer : IDisposable
         _listener.Prefixes.Add(prefix.EndsWith('/') ? prefix : prefix + "/");
     }
 
+    /// <summary>Frames by outcome, and what the limits cost this node: "limit:peers-refused", "limit:entries-evicted".</summary>
+    private SortedDictionary<string, long> Counters()
+    {
+        var counters = new SortedDictionary<string, long>(_gateway.Counters, StringComparer.Ordinal);
+        var peers = NodePeerCount.Get(_node.System);
+        counters["limit:peers-refused"] = peers.Refused;
+        counters["limit:entries-evicted"] = peers.Evicted;
+        counters["peers"] = peers.Count;
+        return counters;
+    }
+
     public void Start()
     {
         _listener.Start();
@@ -81,7 +92,7 @@ internal sealed class ManagementServer : IDisposable
                     await Write(response, 200, JsonSerializer.Serialize(await Table().ConfigureAwait(false)) + "\n").ConfigureAwait(false);
                     break;
                 case "/counters":
-                    await Write(response, 200, JsonSerializer.Serialize(_gateway.Counters.OrderBy(c => c.Key).ToDictionary()) + "\n").ConfigureAwait(false);
+                    await Write(response, 200, JsonSerializer.Serialize(Counters()) + "\n").ConfigureAwait(false);
                     break;
                 case "/flows":
                     var flows = new { peers = _node.FlowCache.PeerCount, lookups = _node.FlowCache.LookupCount };

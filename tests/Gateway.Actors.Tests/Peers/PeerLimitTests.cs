@@ -41,4 +41,19 @@ public sealed class PeerLimitTests
         Assert.Equal(DecisionSource.Owner, known.Source);
         Assert.Equal(2, (await gateway.TableAsync(Remotes[0])).Table.Ports.Count);
     }
+
+    [Fact]
+    public async Task EntriesPerPeerLimit_NewMappingEvictsTheLeastRecentlyUsed_AndTheNodeCountsIt()
+    {
+        using var gateway = new SingleNodeGateway(new MasqueradeOptions { PublicAddress = Public, Limits = new LimitOptions { EntriesPerPeer = 2 } });
+        await gateway.InitializeAsync();
+        var count = NodePeerCount.Get(gateway.Sys);
+
+        foreach (var (port, second) in new[] { ((ushort)6000, 1), ((ushort)6001, 2), ((ushort)6002, 3) })
+            Assert.True((await gateway.DecideAsync(Dns(Remotes[0], port, second))).Decision.Verdict.SendInput);
+
+        Assert.Equal(1, count.Evicted);
+        var ports = (await gateway.TableAsync(Remotes[0])).Table.Ports.Select(p => p.InsidePort).Order();
+        Assert.Equal(new ushort[] { 6001, 6002 }, ports); // 6000, the least recently used, made room
+    }
 }
