@@ -17,7 +17,7 @@ internal sealed record PortView(string Protocol, string Inside, int PublicPort, 
 
 internal sealed record IcmpView(string Inside, int Id, int PublicId);
 
-internal sealed record IsakmpView(string Inside, string InitiatorCookie, string ResponderCookie);
+internal sealed record IsakmpView(string Inside, string InitiatorCookie, string ResponderCookie, int? PublicPort = null);
 
 /// <summary>An SA pair; while <see cref="Outstanding"/> the inbound SPI is not known yet.</summary>
 internal sealed record EspView(string Inside, string OutboundSpi, string InboundSpi, bool Outstanding);

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace VpnMasq.Cli;
 
 /// <summary>
@@ -54,7 +55,12 @@ internal static class TableRendering
         foreach (var i in peer.Icmp ?? [])
             yield return ("icmp", i.Inside, $"id {i.Id} public {i.PublicId}");
         foreach (var k in peer.Isakmp ?? [])
-            yield return ("isakmp", k.Inside, $"init {k.InitiatorCookie} resp {k.ResponderCookie}");
+        {
+            // ISAKMP keeps port 500 on both sides (DESIGN §3.2); nodes before the port was in the table leave it out.
+            yield return k.PublicPort is { } port
+                ? ("isakmp", $"{k.Inside}:{port}", $"public {port.ToString(CultureInfo.InvariantCulture)} init {k.InitiatorCookie} resp {k.ResponderCookie}")
+                : ("isakmp", k.Inside, $"init {k.InitiatorCookie} resp {k.ResponderCookie}");
+        }
         foreach (var e in peer.Esp ?? [])
             yield return ("esp", e.Inside, e.Outstanding ? $"out {e.OutboundSpi} in {Unknown} (awaiting reply)" : $"out {e.OutboundSpi} in {e.InboundSpi}");
         foreach (var c in peer.Pptp ?? [])

@@ -12,7 +12,7 @@ internal static class SampleNode
            "ports":[{"protocol":"tcp","inside":"10.0.0.2:51000","publicPort":61000,"remotePort":443,"state":"established","viaForward":false},
                     {"protocol":"udp","inside":"10.0.0.3:500","publicPort":500,"remotePort":500,"state":null,"viaForward":true}],
            "icmp":[{"inside":"10.0.0.2","id":7,"publicId":40002}],
-           "isakmp":[{"inside":"10.0.0.3","initiatorCookie":"0123456789abcdef","responderCookie":"fedcba9876543210"}],
+           "isakmp":[{"inside":"10.0.0.3","insidePort":500,"publicPort":500,"initiatorCookie":"0123456789abcdef","responderCookie":"fedcba9876543210"}],
            "esp":[{"inside":"10.0.0.3","outboundSpi":"c0ffee01","inboundSpi":"0badf00d","outstanding":false},
                   {"inside":"10.0.0.2","outboundSpi":"12345678","inboundSpi":"00000000","outstanding":true}],
            "pptp":[]},

@@ -13,15 +13,15 @@ public sealed class TableRenderingTests
 
         Assert.Equal(
             """
-            PEER        PROTO   INSIDE          DETAILS                                      OWNER
-            199.0.0.9   tcp     10.0.0.2:51000  public 61000 remote 443 established          10.1.0.1:4053
-            199.0.0.9   udp     10.0.0.3:500    public 500 remote 500 (port forward)         10.1.0.1:4053
-            199.0.0.9   icmp    10.0.0.2        id 7 public 40002                            10.1.0.1:4053
-            199.0.0.9   isakmp  10.0.0.3        init 0123456789abcdef resp fedcba9876543210  10.1.0.1:4053
-            199.0.0.9   esp     10.0.0.3        out c0ffee01 in 0badf00d                     10.1.0.1:4053
-            199.0.0.9   esp     10.0.0.2        out 12345678 in - (awaiting reply)           10.1.0.1:4053
-            199.0.0.10  pptp    10.0.0.4        call 5 public 40001 remote -                 10.1.0.2:4053
-            199.0.0.20  -       -               no mappings                                  10.1.0.1:4053
+            PEER        PROTO   INSIDE          DETAILS                                                 OWNER
+            199.0.0.9   tcp     10.0.0.2:51000  public 61000 remote 443 established                     10.1.0.1:4053
+            199.0.0.9   udp     10.0.0.3:500    public 500 remote 500 (port forward)                    10.1.0.1:4053
+            199.0.0.9   icmp    10.0.0.2        id 7 public 40002                                       10.1.0.1:4053
+            199.0.0.9   isakmp  10.0.0.3:500    public 500 init 0123456789abcdef resp fedcba9876543210  10.1.0.1:4053
+            199.0.0.9   esp     10.0.0.3        out c0ffee01 in 0badf00d                                10.1.0.1:4053
+            199.0.0.9   esp     10.0.0.2        out 12345678 in - (awaiting reply)                      10.1.0.1:4053
+            199.0.0.10  pptp    10.0.0.4        call 5 public 40001 remote -                            10.1.0.2:4053
+            199.0.0.20  -       -               no mappings                                             10.1.0.1:4053
 
             """,
             text);
