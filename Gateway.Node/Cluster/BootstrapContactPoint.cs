@@ -37,25 +37,7 @@ internal sealed class BootstrapContactPoint : IDisposable
     public void Start()
     {
         _listener.Start();
-        _ = Task.Run(Serve);
-    }
-
-    private async Task Serve()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => Answer(context));
-        }
+        HttpListenerLoop.Run(_listener, Answer);
     }
 
     private async Task Answer(HttpListenerContext context)

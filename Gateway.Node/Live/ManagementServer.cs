@@ -45,25 +45,7 @@ internal sealed class ManagementServer : IDisposable
     public void Start()
     {
         _listener.Start();
-        _ = Task.Run(Serve);
-    }
-
-    private async Task Serve()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => Answer(context));
-        }
+        HttpListenerLoop.Run(_listener, Answer);
     }
 
     private async Task Answer(HttpListenerContext context)
