@@ -31,6 +31,9 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private readonly string _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly NodePeerCount _nodePeers = NodePeerCount.Get(Context.System);
+
+    /// <summary>Counted against Masquerade:Limits:Peers: since recovery when it holds state, else from its first decision.</summary>
+    private bool _admitted;
     private readonly List<PeerEvent> _events = [];
     private PeerState _state;
     private IReadOnlyList<EstablishedFlow> _published = [];
@@ -80,15 +83,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     public static Props Props(string entityId, MasqueradeSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher) =>
         Akka.Actor.Props.Create(() => new PeerActor(entityId, masquerade, settings, flowPublisher));
 
-    protected override void PreStart()
-    {
-        _nodePeers.Started();
-        base.PreStart();
-    }
-
     protected override void PostStop()
     {
-        _nodePeers.Stopped();
+        if (_admitted)
+            _nodePeers.Release();
         base.PostStop();
     }
 
@@ -100,6 +98,13 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     private void Recovered()
     {
+        // A peer that holds sessions (recovered after a restart or a failover) is never refused: they go on.
+        if (!IsEmpty)
+        {
+            _nodePeers.Admit();
+            _admitted = true;
+        }
+
         _frameClock = _state.LastActivity;
         _frameClockSetAt = DateTime.UtcNow;
         // A peer with a history publishes even an empty set: its previous owner may have died after journaling
@@ -122,7 +127,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
         var frame = m.Frame;
         var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
-        if (IsEmpty && _nodePeers.Count > Masquerade.Options.Limits.Peers)
+        if (!Admitted())
         {
             RefuseNewPeer(m, d);
             return;
@@ -147,6 +152,14 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     private void Announce(AnnounceSa m)
     {
+        if (!Admitted())
+        {
+            _nodePeers.Refuse();
+            Sender.Tell(new AnnounceResult(DropReason.TableFull));
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            return;
+        }
+
         AdvanceClock(m.At);
         _events.Clear();
         var refusal = _state.Announce(m.Inside, m.OutboundSpi, m.InboundSpi, m.At, _events);
@@ -262,6 +275,9 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         }
     }
 
+    /// <summary>True once this peer counts against the node's peer limit; a new one is admitted while there is room.</summary>
+    private bool Admitted() => _admitted || (_admitted = _nodePeers.TryAdmit(Masquerade.Options.Limits.Peers));
+
     private bool IsEmpty => _state.EntryCount == 0 && _state.Esp.Waiting.Count == 0;
 
     /// <summary>
@@ -274,7 +290,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         if (_nodePeers.Refuse())
         {
             _log.Warning("peer {0} refused (table-full): this node runs {1} peers, Masquerade:Limits:Peers is {2}; {3} refused so far",
-                Ipv4Address.Format(_remote), _nodePeers.Count - 1, Masquerade.Options.Limits.Peers, _nodePeers.Refused);
+                Ipv4Address.Format(_remote), _nodePeers.Count, Masquerade.Options.Limits.Peers, _nodePeers.Refused);
         }
 
         Sender.Tell(new FrameDecided(Verdict.Drop(DropReason.TableFull, MasqueradeGateway.LabelOf(d), _remote), m.Frame, _owner));

@@ -7,8 +7,8 @@ namespace VpnMasq.Actors.Peers;
 
 /// <summary>
 /// A node is ready when it is an Up member, its shard region is registered with the coordinator, the shards
-/// and peers it hosts have stopped changing for <c>settle</c> (after a restart the coordinator hands this node
-/// the shards the journal remembers, and they restart their peers, a moment after the region registers), and
+/// it hosts have stopped changing for <c>settle</c> (after a restart the coordinator hands this node the shards
+/// the journal remembers, and they restart their peers, a moment after the region registers), and
 /// every one of those peers has recovered (answers a query, which a recovering persistent actor stashes until
 /// recovery ends). Once ready it stays ready: later handoffs are the cluster's normal business, not a reason
 /// to stop taking traffic.
@@ -71,9 +71,9 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers, TimeSpan
 
     private bool HasSettled(CurrentShardRegionState state)
     {
-        string hosted = string.Join(';', state.Shards
-            .OrderBy(s => s.ShardId, StringComparer.Ordinal)
-            .Select(s => s.ShardId + ":" + string.Join(',', s.EntityIds.Order(StringComparer.Ordinal))));
+        // Shards only: a remembered shard starts all its peers when it arrives, while the peers themselves come and
+        // go with traffic (new remotes, idle ones passivating) and would never hold still on a busy node.
+        string hosted = string.Join(';', state.Shards.Select(s => s.ShardId).Order(StringComparer.Ordinal));
         var now = DateTime.UtcNow;
         if (hosted != _hosted)
         {

@@ -33,11 +33,11 @@ internal sealed class LiveGateway : IDisposable
         });
         Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountLinkDrop);
         Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountLinkDrop) { AcceptsOwnAddress = true };
-        _flush = new Timer(_ =>
+        _flush = new Timer(_ => RunCommand.Guarded(_log, "sending what waited for next hops", () =>
         {
             Inside.FlushWaiting();
             Outside.FlushWaiting();
-        }, null, 50, 50);
+        }), null, 50, 50);
     }
 
     public LinkPort Inside { get; }

@@ -97,8 +97,18 @@ internal static class RunCommand
                 await node.WhenUpAsync(TimeSpan.FromSeconds(120)).WaitAsync(stop.Token).ConfigureAwait(false);
 
                 // Capture starts when decisions can be made: frames captured earlier would only wait in the shard region.
+                // Not forever: a node that cannot tell after two minutes captures anyway, and its frames wait for their owners.
+                var readyBy = DateTime.UtcNow + TimeSpan.FromMinutes(2);
                 while (!await node.Readiness.CheckAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+                {
+                    if (DateTime.UtcNow > readyBy)
+                    {
+                        log.Warning("vpnmasqd: peers of this node's shards have not all recovered after 2 minutes; forwarding anyway");
+                        break;
+                    }
+
                     await Task.Delay(200, stop.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -114,7 +124,7 @@ internal static class RunCommand
                 log.Info($"vpnmasqd: forwarding; management API on {run.ManagementUrl}");
 
                 using var watcher = options.PublicAddressAuto
-                    ? new Timer(_ => FollowPublicAddress(node, run, log), null, 2000, 2000)
+                    ? new Timer(_ => Guarded(log, "following the public address", () => FollowPublicAddress(node, run, log)), null, 2000, 2000)
                     : null;
                 try
                 {
@@ -127,6 +137,19 @@ internal static class RunCommand
             }
 
             return 0;
+        }
+    }
+
+    /// <summary>A timer's work: an exception there would end the process; it is logged, and the next tick tries again.</summary>
+    internal static void Guarded(ILoggingAdapter log, string what, Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception e)
+        {
+            log.Error(e, "vpnmasqd: {0} failed: {1}", what, e.Message);
         }
     }
 

@@ -73,6 +73,10 @@ public sealed class MasqueradeGateway
         var dir = direction ?? DirectionOf(d);
         if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)
             return Verdict.Drop(DropReason.BadChecksum, LabelOf(d), PeerOf(d, dir));
+
+        // Before any peer decides: a datagram that may not be forwarded must not open a mapping either (traceroute).
+        if (frame[d.NetworkOffset + Ipv4Header.TtlOffset] <= 1)
+            return Verdict.Drop(DropReason.TtlExceeded, LabelOf(d), PeerOf(d, dir));
         if (!d.IsFragment)
             return Before(frame, d, dir, reassembled: false, out request);
 
@@ -124,7 +128,8 @@ public sealed class MasqueradeGateway
 
     /// <summary>
     /// What a router does to every datagram it forwards (RFC 1812 §5.3.1): TTL down by one, or no forwarding
-    /// when it would reach 0. The copies an unknown SPI fans out to (§3.3) carry the same TTL and go the same way.
+    /// when it would reach 0 (<see cref="Prepare"/> already refused those before any state changed; this is the
+    /// guard for a caller that did not). The copies an unknown SPI fans out to (§3.3) carry the same TTL.
     /// </summary>
     private static Verdict Route(byte[] frame, in Dissection d, Verdict verdict)
     {

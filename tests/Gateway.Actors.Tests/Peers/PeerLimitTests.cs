@@ -56,4 +56,18 @@ public sealed class PeerLimitTests
         var ports = (await gateway.TableAsync(Remotes[0])).Table.Ports.Select(p => p.InsidePort).Order();
         Assert.Equal(new ushort[] { 6001, 6002 }, ports); // 6000, the least recently used, made room
     }
+
+    [Fact]
+    public async Task PeerLimit_BurstOfNewPeersAtOnce_AdmitsExactlyAsManyAsFit()
+    {
+        using var gateway = new SingleNodeGateway(new MasqueradeOptions { PublicAddress = Public, Limits = new LimitOptions { Peers = 3 } });
+        await gateway.InitializeAsync();
+        var burst = Enumerable.Range(1, 10).Select(i => Ipv4Address.Parse($"198.18.1.{i}")).ToList();
+
+        var decisions = await Task.WhenAll(burst.Select((remote, i) => gateway.DecideAsync(Dns(remote, (ushort)(7000 + i), 1))));
+
+        Assert.Equal(3, decisions.Count(d => d.Decision.Verdict.SendInput));
+        Assert.Equal(7, decisions.Count(d => d.Decision.Verdict.Reason == DropReason.TableFull));
+        Assert.Equal(3, NodePeerCount.Get(gateway.Sys).Count);
+    }
 }

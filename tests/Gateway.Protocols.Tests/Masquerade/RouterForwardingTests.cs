@@ -30,6 +30,8 @@ public sealed class RouterForwardingTests
         VpnMasq.Protocols.Checksums.TransportChecksum.Fill(frame.AsSpan(14));
 
         gateway.Send(frame).AssertDropped(DropReason.TtlExceeded);
+        Assert.Equal(0, gateway.Gateway.Peers.Values.Sum(p => p.EntryCount)); // no mapping opened for a datagram that goes nowhere
+        Assert.Empty(gateway.Events);
     }
 
     [Fact]
