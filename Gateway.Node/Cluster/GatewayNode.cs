@@ -82,7 +82,17 @@ public sealed class GatewayNode : IAsyncDisposable
         });
 
         var host = builder.Build();
-        await host.StartAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync(cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled or failed half way: whatever started (the actor system, remoting) stops again.
+            await StopQuietlyAsync(host).ConfigureAwait(false);
+            throw;
+        }
+
         var system = host.Services.GetRequiredService<ActorSystem>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var peers = registry.Get<PeerActor>();
@@ -93,8 +103,33 @@ public sealed class GatewayNode : IAsyncDisposable
             $"node {node.Address}: journal {settings.Journal}, discovery {settings.Discovery} [{string.Join(",", settings.Seeds)}], " +
             $"split-brain resolver {config.GetString("akka.cluster.split-brain-resolver.active-strategy")} " +
             $"(stable after {config.GetString("akka.cluster.split-brain-resolver.stable-after")}), {settings.ShardCount} shards");
-        await node.JoinAsync().ConfigureAwait(false);
+        try
+        {
+            await node.JoinAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // E.g. the bootstrap contact point's port is taken: nothing joined, so nothing to leave.
+            node._contactPoint?.Dispose();
+            await StopQuietlyAsync(host).ConfigureAwait(false);
+            throw;
+        }
+
         return node;
+    }
+
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or AggregateException or InvalidOperationException)
+        {
+            // Stopping what barely started; the original failure is what the caller reports.
+        }
+
+        host.Dispose();
     }
 
     private async Task JoinAsync()

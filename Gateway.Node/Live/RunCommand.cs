@@ -35,6 +35,24 @@ internal static class RunCommand
             options = options with { PublicAddress = outside.Address };
         }
 
+        using var stop = new CancellationTokenSource();
+        int signals = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (Interlocked.Increment(ref signals) > 1)
+            {
+                if (run.ManageKernel)
+                    KernelGuard.Remove(); // one nft call: the kernel is left as it was found even now
+                ExitNow(128 + 15); // not Environment.Exit: it would wait for the graceful shutdown in progress
+            }
+            _ = Task.Run(stop.Cancel); // not inline: the shutdown would run on the signal thread and hold the next signal back
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        // Signals are ours before the kernel table exists: a SIGTERM from here on still removes it.
         if (run.ManageKernel)
         {
             KernelGuard.Install(inside.Name, outside.Name, options.PublicAddress);
@@ -47,7 +65,7 @@ internal static class RunCommand
 
         try
         {
-            return await ServeAsync(run, nodeSettings, options, inside, outside).ConfigureAwait(false);
+            return await ServeAsync(run, nodeSettings, options, inside, outside, stop).ConfigureAwait(false);
         }
         finally
         {
@@ -57,21 +75,8 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ServeAsync(RunSettings run, NodeSettings nodeSettings, MasqueradeOptions options, LinkInfo inside, LinkInfo outside)
+    private static async Task<int> ServeAsync(RunSettings run, NodeSettings nodeSettings, MasqueradeOptions options, LinkInfo inside, LinkInfo outside, CancellationTokenSource stop)
     {
-        using var stop = new CancellationTokenSource();
-        int signals = 0;
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            if (Interlocked.Increment(ref signals) > 1)
-                ExitNow(128 + 15); // not Environment.Exit: it would wait for the graceful shutdown in progress
-            _ = Task.Run(stop.Cancel); // not inline: the shutdown would run on the signal thread and hold the next signal back
-        }
-
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-
         GatewayNode node;
         try
         {

@@ -55,6 +55,7 @@ public sealed class PublicAddressAndSignalTests
         Assert.True(node.HasExited, "a second SIGTERM did not stop the node");
         Assert.Equal(128 + 15, node.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.DoesNotContain("vpnmasq", topology.In(topology.Gateway, "nft list tables")); // even now the kernel is left as found
     }
 
     [Fact]
