@@ -29,6 +29,9 @@ internal sealed class CaptureFileReader : IDisposable
     private const int MaxBlockLength = 16 * 1024 * 1024;
 
     private readonly Stream _stream;
+
+    /// <summary>Bytes read to tell pcap from pcapng, handed out again before the stream's.</summary>
+    private byte[]? _prefix;
     private readonly string _name;
     private readonly bool _pcapng;
     private readonly List<Interface> _interfaces = [];
@@ -46,13 +49,15 @@ internal sealed class CaptureFileReader : IDisposable
     public CaptureFileReader(string path)
     {
         _name = path;
+        // Read front to back only, never seeking: a pipe (--in <(zcat capture.pcap.gz)) works as well as a file.
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        Span<byte> magic = stackalloc byte[4];
-        if (!ReadExactly(magic))
-            throw Corrupt($"file is {_stream.Length} bytes, too short for any capture magic");
-        _stream.Position = 0;
-        _offset = 0;
+        var magic = new byte[4];
+        int got = ReadAtMost(magic);
+        if (got < magic.Length)
+            throw Corrupt($"file is {got} bytes, too short for any capture magic");
         _pcapng = BinaryPrimitives.ReadUInt32LittleEndian(magic) == SectionHeaderBlock;
+        _prefix = magic;
+        _offset = 0;
         if (!_pcapng)
             ReadPcapHeader();
     }
@@ -75,7 +80,7 @@ internal sealed class CaptureFileReader : IDisposable
     {
         Span<byte> header = stackalloc byte[24];
         if (!ReadExactly(header))
-            throw Corrupt($"pcap global header needs 24 bytes, file has {_stream.Length}");
+            throw Corrupt($"pcap global header needs 24 bytes, the file ends at {_offset}");
         uint magicLe = BinaryPrimitives.ReadUInt32LittleEndian(header);
         uint magicBe = BinaryPrimitives.ReadUInt32BigEndian(header);
         _bigEndian = magicBe is PcapMicroMagic or PcapNanoMagic;
@@ -122,7 +127,8 @@ internal sealed class CaptureFileReader : IDisposable
                 return false;
             if (got < head.Length)
                 throw Corrupt($"block header is cut off ({got} bytes left)", start);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(head) == SectionHeaderBlock)
+            bool section = BinaryPrimitives.ReadUInt32LittleEndian(head) == SectionHeaderBlock;
+            if (section)
             {
                 // A new section may change byte order and starts a fresh interface list.
                 if (!ReadExactly(magic))
@@ -131,15 +137,13 @@ internal sealed class CaptureFileReader : IDisposable
                 if (_bigEndian && BinaryPrimitives.ReadUInt32BigEndian(magic) != ByteOrderMagic)
                     throw Corrupt($"Section Header Block byte-order magic is 0x{BinaryPrimitives.ReadUInt32BigEndian(magic):X8}", start + 8);
                 _interfaces.Clear();
-                _stream.Position -= 4;
-                _offset -= 4;
             }
 
             uint type = U32(head);
             uint totalLength = U32(head[4..]);
-            if (totalLength < BlockOverhead || totalLength % 4 != 0 || totalLength > MaxBlockLength)
+            if (totalLength < BlockOverhead + (section ? 4u : 0u) || totalLength % 4 != 0 || totalLength > MaxBlockLength)
                 throw Corrupt($"block type 0x{type:X} has length {totalLength}, must be >= {BlockOverhead}, a multiple of 4 and at most {MaxBlockLength}", start);
-            var block = new byte[totalLength - 8];
+            var block = new byte[totalLength - 8 - (section ? 4 : 0)];
             if (!ReadExactly(block))
                 throw Corrupt($"block type 0x{type:X} of {totalLength} bytes is cut off by the end of the file", start);
             uint trailingLength = U32(block.AsSpan(block.Length - 4));
@@ -212,7 +216,16 @@ internal sealed class CaptureFileReader : IDisposable
         uint captured = U32(body[12..]);
         if (captured > (uint)(body.Length - 20))
             throw Corrupt($"Enhanced Packet Block captured length {captured} exceeds its {body.Length - 20} data bytes", start);
-        var ticks = (long)(units * (UInt128)TimeSpan.TicksPerSecond / nic.UnitsPerSecond) + nic.OffsetSeconds * TimeSpan.TicksPerSecond;
+        long ticks;
+        try
+        {
+            ticks = checked((long)(units * (UInt128)TimeSpan.TicksPerSecond / nic.UnitsPerSecond) + nic.OffsetSeconds * TimeSpan.TicksPerSecond);
+        }
+        catch (OverflowException)
+        {
+            throw Corrupt($"Enhanced Packet Block timestamp {units} (if_tsoffset {nic.OffsetSeconds} s) is beyond any date", start);
+        }
+
         return new CapturedFrame(nic.LinkType, TimeSpan.FromTicks(ticks), body.Slice(20, (int)captured).ToArray());
     }
 
@@ -239,6 +252,14 @@ internal sealed class CaptureFileReader : IDisposable
     private int ReadAtMost(Span<byte> buffer)
     {
         int total = 0;
+        if (_prefix is { } prefix)
+        {
+            int n = Math.Min(prefix.Length, buffer.Length);
+            prefix.AsSpan(0, n).CopyTo(buffer);
+            _prefix = n == prefix.Length ? null : prefix[n..];
+            total = n;
+        }
+
         while (total < buffer.Length)
         {
             int n = _stream.Read(buffer[total..]);

@@ -50,6 +50,31 @@ public sealed class CaptureFileReaderTests
 
     [Theory]
     [InlineData("tcpdump-pptp.pcap")]
+    [InlineData("ppp-GrePackets.pcap")]
+    public async Task CaptureFromAPipe_ReadsLikeTheFile(string capture)
+    {
+        // As in: vpnmasqd replay --in <(zcat capture.pcap.gz) — a stream that cannot seek.
+        string source = Path.Combine(RepositoryPaths.SharedCaptures, capture);
+        string fifo = Path.Combine(Path.GetTempPath(), $"vpnmasq-fifo-{Guid.NewGuid():N}");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)!)
+            await mkfifo.WaitForExitAsync();
+        try
+        {
+            var writer = Task.Run(() => File.WriteAllBytes(fifo, File.ReadAllBytes(source)));
+
+            var piped = ReadAll(fifo);
+            await writer;
+
+            Assert.Equal(ReadAll(source).Select(f => f.Data), piped.Select(f => f.Data));
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [Theory]
+    [InlineData("tcpdump-pptp.pcap")]
     [InlineData("ppp-ipsec.pcapng")]
     public void TruncatedCapture_IsAnErrorNamingTheFile(string capture)
     {
