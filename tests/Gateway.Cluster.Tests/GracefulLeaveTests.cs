@@ -52,11 +52,21 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
         await leaving.LeaveAsync(TimeSpan.FromSeconds(60));
         await cluster.WaitForMembersAsync(2, TimeSpan.FromSeconds(60));
 
-        // The left node's peers answer decisions on their new owners, with their tables intact.
+        // The left node's peers answer decisions on their new owners, with their tables intact. A new owner still
+        // recovering a peer from the journal may not answer within Cluster:OwnerTimeout on a loaded machine: that is
+        // a counted owner-unavailable drop (nothing misrouted), and the next new decision is tried.
+        var answeredBy = DateTime.UtcNow.AddSeconds(90);
         foreach (var peer in peers)
         {
-            var decision = await driver.SendAsync(staying[peer.Index % 2], peer, peer.NextDecision());
-            Assert.Equal("forward", decision.Action);
+            // Sent past the reference engine, as in the kill test: a probe the owner never decided changed nothing.
+            NodeDecision decision;
+            do
+            {
+                var probe = peer.NextDecision();
+                decision = await staying[peer.Index % 2].DecideAsync(probe.Frame, probe.Outbound, ScenarioDriver.Now);
+            }
+            while (decision.Reason == "owner-unavailable" && DateTime.UtcNow < answeredBy);
+            Assert.True(decision.Action == "forward", $"peer {peer.RemoteText} ({peer.Kind}) after the leave: {decision.Action} {decision.Reason}");
             Assert.NotEqual(leaving.Address, decision.Owner);
         }
 
