@@ -22,6 +22,7 @@ public sealed class IngressPipeline
     private readonly TimeSpan _ownerTimeout;
     private readonly Lock _reassembly = new();
     private readonly bool _useFlowCache;
+    private readonly RefusedPeers _refused = new(TimeSpan.FromSeconds(2));
 
     /// <param name="useFlowCache">
     /// False sends every frame to its owner. Replay does: a capture's clock runs far ahead of the wall
@@ -77,6 +78,9 @@ public sealed class IngressPipeline
             return new(new IngressDecision(_front.Complete(request, cached), dir, DecisionSource.FlowCache, null));
         }
 
+        if (_refused.IsRefused(request.Peer))
+            return new(new IngressDecision(Verdict.Drop(DropReason.PeerLimit, MasqueradeGateway.LabelOf(request.Dissection), request.Peer), dir, DecisionSource.Front, null));
+
         return new(AskOwner(request, at));
     }
 
@@ -94,6 +98,9 @@ public sealed class IngressPipeline
             var label = MasqueradeGateway.LabelOf(request.Dissection);
             return new IngressDecision(Verdict.Drop(DropReason.OwnerUnavailable, label, request.Peer), request.Direction, DecisionSource.Owner, null);
         }
+
+        if (answer.Verdict.Reason == DropReason.PeerLimit)
+            _refused.Refused(request.Peer);
 
         // Remotely decided frames come back as a copy; rewriting never changes a frame's length.
         if (!ReferenceEquals(answer.Frame, request.Frame))

@@ -155,7 +155,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         if (!Admitted())
         {
             _nodePeers.Refuse();
-            Sender.Tell(new AnnounceResult(DropReason.TableFull));
+            Sender.Tell(new AnnounceResult(DropReason.PeerLimit));
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
             return;
         }
@@ -282,18 +282,18 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// This node already runs as many peers as Masquerade:Limits:Peers allows, and this one holds nothing: it is
-    /// refused (table-full, as the engine refuses a new peer) and stops, so a flood of new remotes costs no memory.
+    /// refused (peer-limit, as the engine refuses a new peer) and stops, so a flood of new remotes costs no memory.
     /// A peer that holds entries (recovered after a failover, or live) is never refused: its sessions go on.
     /// </summary>
     private void RefuseNewPeer(DecideFrame m, in Dissection d)
     {
         if (_nodePeers.Refuse())
         {
-            _log.Warning("peer {0} refused (table-full): this node runs {1} peers, Masquerade:Limits:Peers is {2}; {3} refused so far",
+            _log.Warning("peer {0} refused (peer-limit): this node runs {1} peers, Masquerade:Limits:Peers is {2}; {3} refused so far",
                 Ipv4Address.Format(_remote), _nodePeers.Count, Masquerade.Options.Limits.Peers, _nodePeers.Refused);
         }
 
-        Sender.Tell(new FrameDecided(Verdict.Drop(DropReason.TableFull, MasqueradeGateway.LabelOf(d), _remote), m.Frame, _owner));
+        Sender.Tell(new FrameDecided(Verdict.Drop(DropReason.PeerLimit, MasqueradeGateway.LabelOf(d), _remote), m.Frame, _owner));
         Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 

@@ -32,6 +32,9 @@ public enum DropReason : byte
 
     /// <summary>The datagram's TTL would reach 0 here: a router does not forward it (RFC 1812 §5.3.1).</summary>
     TtlExceeded,
+
+    /// <summary>A new remote peer beyond Masquerade:Limits:Peers (per node in a cluster): refused, nothing kept for it.</summary>
+    PeerLimit,
 }
 
 public static class DropReasons
@@ -62,6 +65,7 @@ public static class DropReasons
         DropReason.OwnerUnavailable => "owner-unavailable",
         DropReason.BadChecksum => "bad-checksum",
         DropReason.TtlExceeded => "ttl-exceeded",
+        DropReason.PeerLimit => "peer-limit",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

@@ -52,7 +52,7 @@ public sealed class MasqueradeGateway
             return early;
         var peer = FindOrCreatePeer(request.Peer);
         if (peer is null)
-            return Verdict.Drop(DropReason.TableFull, LabelOf(request.Dissection), request.Peer);
+            return Verdict.Drop(DropReason.PeerLimit, LabelOf(request.Dissection), request.Peer);
         var verdict = peer.Handle(request.Frame, request.Dissection, request.Direction, now, events);
         return Complete(request, verdict);
     }

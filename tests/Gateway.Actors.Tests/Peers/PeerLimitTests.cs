@@ -9,7 +9,7 @@ using static VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 namespace VpnMasq.Actors.Tests.Peers;
 
 // Bounds (issue 3, DESIGN §3): Masquerade:Limits:Peers caps the peers a node runs, so a flood of new remote
-// addresses cannot exhaust its memory. Beyond it a new peer is refused with table-full, as the engine refuses
+// addresses cannot exhaust its memory. Beyond it a new peer is refused with peer-limit, as the engine refuses
 // one; peers already holding sessions go on deciding.
 public sealed class PeerLimitTests
 {
@@ -19,7 +19,7 @@ public sealed class PeerLimitTests
         new(UdpFrame(InsideA, sourcePort, remote, 53, [1, 2, 3, 4]), Direction.Outbound, TimeSpan.FromSeconds(second));
 
     [Fact]
-    public async Task PeerLimit_NewPeerBeyondIt_IsRefusedTableFull_AndPeersHoldingSessionsGoOn()
+    public async Task PeerLimit_NewPeerBeyondIt_IsRefusedPeerLimit_AndPeersHoldingSessionsGoOn()
     {
         using var gateway = new SingleNodeGateway(new MasqueradeOptions { PublicAddress = Public, Limits = new LimitOptions { Peers = 2 } });
         await gateway.InitializeAsync();
@@ -30,10 +30,15 @@ public sealed class PeerLimitTests
 
         var refused = (await gateway.DecideAsync(Dns(Remotes[2], 5002, 3))).Decision;
 
-        Assert.Equal(DropReason.TableFull, refused.Verdict.Reason);
+        Assert.Equal(DropReason.PeerLimit, refused.Verdict.Reason);
         Assert.Equal(DecisionSource.Owner, refused.Source);
         Assert.Equal(1, count.Refused);
         Assert.Empty((await gateway.TableAsync(Remotes[2])).Table.Ports); // nothing was kept for it
+
+        // Its next frames are refused where they were captured, without starting the refused peer again.
+        var again = (await gateway.DecideAsync(Dns(Remotes[2], 5004, 3))).Decision;
+        Assert.Equal((DropReason.PeerLimit, DecisionSource.Front), (again.Verdict.Reason, again.Source));
+        Assert.Equal(1, count.Refused);
 
         // A new flow to a peer that holds sessions is still decided and forwarded.
         var known = (await gateway.DecideAsync(Dns(Remotes[0], 5003, 4))).Decision;
@@ -67,7 +72,7 @@ public sealed class PeerLimitTests
         var decisions = await Task.WhenAll(burst.Select((remote, i) => gateway.DecideAsync(Dns(remote, (ushort)(7000 + i), 1))));
 
         Assert.Equal(3, decisions.Count(d => d.Decision.Verdict.SendInput));
-        Assert.Equal(7, decisions.Count(d => d.Decision.Verdict.Reason == DropReason.TableFull));
+        Assert.Equal(7, decisions.Count(d => d.Decision.Verdict.Reason == DropReason.PeerLimit));
         Assert.Equal(3, NodePeerCount.Get(gateway.Sys).Count);
     }
 }

@@ -27,7 +27,7 @@ public sealed class PeerLimitTests
     }
 
     [Fact]
-    public void PeerLimit_RefusesNewPeerAsTableFull_KnownPeersGoOn()
+    public void PeerLimit_RefusesNewPeerAsPeerLimit_KnownPeersGoOn()
     {
         var gateway = GatewayUnderTest.Create(o => o with { Limits = new LimitOptions { Peers = 2 } });
         gateway.Send(UdpFrame(InsideA, 5000, Remote, 53));
@@ -35,7 +35,7 @@ public sealed class PeerLimitTests
 
         var third = gateway.Send(UdpFrame(InsideA, 5000, Remote + 2, 53));
 
-        third.AssertDropped(DropReason.TableFull);
+        third.AssertDropped(DropReason.PeerLimit);
         Assert.Equal(Public, Dissect(gateway.Send(UdpFrame(InsideA, 5001, Remote, 53)).Outside).Source);
     }
 }
