@@ -10,6 +10,12 @@ public static class LocalPeers
     public static async Task<List<uint>> AskAsync(IActorRef region, TimeSpan timeout)
     {
         var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout).ConfigureAwait(false);
+        return Of(state);
+    }
+
+    /// <summary>The peers a region state lists (entity ids are the peers' addresses).</summary>
+    public static List<uint> Of(CurrentShardRegionState state)
+    {
         var peers = new List<uint>();
         foreach (var id in state.Shards.SelectMany(shard => shard.EntityIds))
         {

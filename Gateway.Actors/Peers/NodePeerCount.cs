@@ -10,12 +10,10 @@ namespace VpnMasq.Actors.Peers;
 /// </summary>
 public sealed class NodePeerCount : IExtension
 {
-    private static readonly long WarnEvery = TimeSpan.FromSeconds(10).Ticks;
     private int _admitted;
     private long _refused;
     private long _evicted;
-    private long _lastRefusalWarning = long.MinValue / 2;
-    private long _lastEvictionWarning = long.MinValue / 2;
+    private readonly WarningThrottle _warnings = new(TimeSpan.FromSeconds(10));
 
     public static NodePeerCount Get(ActorSystem system) => system.WithExtension<NodePeerCount, NodePeerCountProvider>();
 
@@ -50,21 +48,14 @@ public sealed class NodePeerCount : IExtension
     internal bool Refuse()
     {
         Interlocked.Increment(ref _refused);
-        return Due(ref _lastRefusalWarning);
+        return _warnings.ShouldLog("refused", out _);
     }
 
     /// <summary>Counts evictions; true when they should be logged (the first, then at most one every 10 s).</summary>
     internal bool Evict(int count)
     {
         Interlocked.Add(ref _evicted, count);
-        return Due(ref _lastEvictionWarning);
-    }
-
-    private static bool Due(ref long lastWarning)
-    {
-        long now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-        long last = Interlocked.Read(ref lastWarning);
-        return now - last >= WarnEvery && Interlocked.CompareExchange(ref lastWarning, now, last) == last;
+        return _warnings.ShouldLog("evicted", out _);
     }
 }
 

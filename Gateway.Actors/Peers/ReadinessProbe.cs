@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
-using VpnMasq.Protocols.Ipv4;
 
 namespace VpnMasq.Actors.Peers;
 
@@ -52,10 +51,7 @@ public sealed class ReadinessProbe(ActorSystem system, IActorRef peers, TimeSpan
 
         if (!HasSettled(state))
             return false;
-        var local = state.Shards.SelectMany(shard => shard.EntityIds)
-            .Select(id => Ipv4Address.TryParse(id, out uint peer) ? peer : 0)
-            .Where(peer => peer != 0);
-        var queries = local.Select(peer => peers.Ask<PeerTable>(new GetPeerTable(peer), timeout)).ToList();
+        var queries = LocalPeers.Of(state).Select(peer => peers.Ask<PeerTable>(new GetPeerTable(peer), timeout)).ToList();
         try
         {
             await Task.WhenAll(queries).ConfigureAwait(false);

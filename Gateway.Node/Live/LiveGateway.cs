@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Event;
+using VpnMasq.Actors;
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Protocols.Masquerade;

@@ -39,11 +39,30 @@ public static class ChecksumIntake
             BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Header.ChecksumOffset..], InternetChecksum.Compute(header));
         }
 
+        // The transport checksum in one pass over the segment: valid, left to offload (completed), or damaged.
+        byte protocol = datagram[Ipv4Header.ProtocolOffset];
+        int field = TransportChecksum.FieldOffset(protocol);
         bool fragment = (BinaryPrimitives.ReadUInt16BigEndian(datagram[6..]) & 0x3FFF) != 0;
-        if (fragment || TransportChecksum.FieldOffset(datagram[Ipv4Header.ProtocolOffset]) < 0)
+        if (fragment || field < 0)
             return IntakeResult.Valid;
-        if (TransportChecksum.IsValid(datagram))
+        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
+        if (totalLength < headerLength || totalLength > datagram.Length)
+            return IntakeResult.Corrupt;
+        if (totalLength - headerLength < field + 2)
+            return IntakeResult.Valid; // no checksum field to check; the dissector judges such a segment
+        var checksum = datagram[(headerLength + field)..];
+        ushort stored = BinaryPrimitives.ReadUInt16BigEndian(checksum);
+        if (protocol == IpProtocol.Udp && stored == 0)
+            return IntakeResult.Valid; // UDP without a checksum (RFC 768)
+        ushort full = TransportChecksum.Compute(datagram[..totalLength]);
+        if (stored == full)
             return IntakeResult.Valid;
-        return TransportChecksum.CompleteOffloaded(datagram) ? IntakeResult.Valid : IntakeResult.Corrupt;
+        if (protocol is IpProtocol.Tcp or IpProtocol.Udp && TransportChecksum.IsPseudoHeaderSumOnly(datagram, protocol, totalLength - headerLength, stored))
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(checksum, full);
+            return IntakeResult.Valid;
+        }
+
+        return IntakeResult.Corrupt;
     }
 }

@@ -86,17 +86,26 @@ public static class TransportChecksum
             return false;
         var field = datagram[(headerLength + FieldOffset(protocol))..];
         ushort stored = BinaryPrimitives.ReadUInt16BigEndian(field);
-        uint sum = InternetChecksum.PseudoHeaderSum(
-            BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.SourceOffset..]),
-            BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.DestinationOffset..]),
-            protocol,
-            totalLength - headerLength);
-        if (stored != (ushort)~InternetChecksum.Finish(sum))
+        if (!IsPseudoHeaderSumOnly(datagram, protocol, totalLength - headerLength, stored))
             return false;
         ushort full = Compute(datagram[..totalLength]);
         if (stored == full)
             return false;
         BinaryPrimitives.WriteUInt16BigEndian(field, full);
         return true;
+    }
+
+    /// <summary>
+    /// True when <paramref name="stored"/> is what Linux leaves for offload (CHECKSUM_PARTIAL): the folded
+    /// pseudo-header sum alone, over <paramref name="transportLength"/> bytes of <paramref name="protocol"/>.
+    /// </summary>
+    internal static bool IsPseudoHeaderSumOnly(ReadOnlySpan<byte> datagram, byte protocol, int transportLength, ushort stored)
+    {
+        uint sum = InternetChecksum.PseudoHeaderSum(
+            BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.SourceOffset..]),
+            BinaryPrimitives.ReadUInt32BigEndian(datagram[Ipv4Header.DestinationOffset..]),
+            protocol,
+            transportLength);
+        return stored == (ushort)~InternetChecksum.Finish(sum);
     }
 }

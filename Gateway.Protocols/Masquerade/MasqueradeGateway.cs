@@ -127,14 +127,13 @@ public sealed class MasqueradeGateway
     }
 
     /// <summary>
-    /// What a router does to every datagram it forwards (RFC 1812 §5.3.1): TTL down by one, or no forwarding
-    /// when it would reach 0 (<see cref="Prepare"/> already refused those before any state changed; this is the
-    /// guard for a caller that did not). The copies an unknown SPI fans out to (§3.3) carry the same TTL.
+    /// What a router does to every datagram it forwards (RFC 1812 §5.3.1): TTL down by one. <see cref="Prepare"/>
+    /// has already refused a TTL that would reach 0, before any state changed. The copies an unknown SPI fans
+    /// out to (§3.3) carry the same TTL.
     /// </summary>
     private static Verdict Route(byte[] frame, in Dissection d, Verdict verdict)
     {
-        if (!PacketRewriter.DecrementTtl(frame.AsSpan(d.NetworkOffset)))
-            return Verdict.Drop(DropReason.TtlExceeded, verdict.Protocol, verdict.Peer, verdict.Inside);
+        PacketRewriter.DecrementTtl(frame.AsSpan(d.NetworkOffset));
         foreach (var extra in verdict.Extra ?? [])
             PacketRewriter.DecrementTtl(extra.Frame.AsSpan(d.NetworkOffset));
         return verdict;

@@ -81,7 +81,7 @@ public sealed partial class PeerState
         {
             (inside, insidePort) = (icmp.Inside, icmp.InsideId);
         }
-        else if (protocol == IpProtocol.Esp && EspSender(BinaryPrimitives.ReadUInt32BigEndian(quote[quoteHeader..])) is { } esp)
+        else if (protocol == IpProtocol.Esp && Esp.FindSender(BinaryPrimitives.ReadUInt32BigEndian(quote[quoteHeader..])) is { } esp)
         {
             // An error about ESP we sent (protocol unreachable, fragmentation needed: path MTU matters to IPsec)
             // goes to the host that owns the quoted outbound SPI. ESP has no port: only the address changes.
@@ -153,18 +153,6 @@ public sealed partial class PeerState
             return;
         int portOffset = protocol == IpProtocol.Icmp ? headerLength + 4 : headerLength + (source ? 0 : 2);
         BinaryPrimitives.WriteUInt16BigEndian(quote[portOffset..], port);
-    }
-
-    /// <summary>The entry whose host sent ESP with this outbound SPI (outbound SPIs are the inside hosts' own).</summary>
-    private Esp.EspEntry? EspSender(uint outboundSpi)
-    {
-        foreach (var entry in Esp.Entries)
-        {
-            if (entry.OutboundSpi == outboundSpi)
-                return entry;
-        }
-
-        return null;
     }
 
     private static void FixIcmpChecksum(Span<byte> datagram, int headerLength)

@@ -47,6 +47,18 @@ public sealed class EspTable
 
     public EspEntry? FindInbound(uint spi) => _byInbound.GetValueOrDefault(spi);
 
+    /// <summary>The entry whose host sent ESP with this outbound SPI, whichever host that is.</summary>
+    public EspEntry? FindSender(uint outboundSpi)
+    {
+        foreach (var entry in _byOutbound.Values)
+        {
+            if (entry.OutboundSpi == outboundSpi)
+                return entry;
+        }
+
+        return null;
+    }
+
     public bool HasEntryFromOtherHost(uint inside)
     {
         foreach (var entry in _byOutbound.Values)

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 
-namespace VpnMasq.Node.Live;
+namespace VpnMasq.Actors;
 
 /// <summary>At most one log line per key and interval; counts what it held back so the next line can say so.</summary>
-internal sealed class WarningThrottle(TimeSpan interval)
+public sealed class WarningThrottle(TimeSpan interval)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
 
