@@ -42,7 +42,7 @@ internal static class KernelGuard
     public static void Install(string inside, string outside, uint publicAddress)
     {
         foreach (var link in new[] { inside, outside })
-            File.WriteAllText($"/proc/sys/net/ipv4/conf/{link}/forwarding", "0");
+            File.WriteAllText(ForwardingPath(link), "0");
         Run("nft", $"delete table inet {Table}");
         var result = Run("nft", "-f -", Ruleset(inside, outside, publicAddress));
         if (result.ExitCode != 0)
@@ -51,9 +51,11 @@ internal static class KernelGuard
 
     public static void Remove() => Run("nft", $"delete table inet {Table}");
 
+    private static string ForwardingPath(string link) => $"/proc/sys/net/ipv4/conf/{link}/forwarding";
+
     private static bool Forwarding(string link)
     {
-        string path = $"/proc/sys/net/ipv4/conf/{link}/forwarding";
+        string path = ForwardingPath(link);
         return File.Exists(path) && File.ReadAllText(path).Trim() != "0";
     }
 

@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Node.Live;
 
@@ -20,5 +21,5 @@ internal sealed record LinkInfo(string Name, byte[] Mac, uint Address, int Prefi
     }
 
     public bool OnLink(uint address) =>
-        Address != 0 && PrefixLength > 0 && (address ^ Address) >> (32 - PrefixLength) == 0;
+        Address != 0 && PrefixLength > 0 && new Cidr(Address, PrefixLength).Contains(address);
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using SharpPcap;
 using SharpPcap.LibPcap;
 using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Link;
 
 namespace VpnMasq.Node.Live;
 
@@ -72,14 +73,14 @@ internal sealed class LinkPort : IDisposable
         if (frame.Length < 14 || frame.AsSpan(6, 6).SequenceEqual(Link.Mac))
             return;
         ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12));
-        if (etherType == 0x0806)
+        if (etherType == EtherType.Arp)
         {
             LearnFromArp(frame);
             return;
         }
 
         // Only frames sent to this interface; the kernel keeps traffic for its own addresses.
-        if (etherType != 0x0800 || !frame.AsSpan(0, 6).SequenceEqual(Link.Mac) || frame.Length < 34)
+        if (etherType != EtherType.Ipv4 || !frame.AsSpan(0, 6).SequenceEqual(Link.Mac) || frame.Length < 34)
             return;
         uint destination = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30));
         if (destination == Link.Address && !AcceptsOwnAddress)
@@ -126,11 +127,14 @@ internal sealed class LinkPort : IDisposable
     /// <summary>Sends what waited for a neighbour now known, and drops (counted) what waited too long.</summary>
     public void FlushWaiting()
     {
+        // /proc is read outside the lock every captured frame's Send takes.
+        Neighbours.Refresh(resolving: _waiting.Count > 0);
+        foreach (uint stale in Neighbours.DueForProbe() ?? [])
+            SendArpRequest(stale);
         lock (_waiting)
         {
-            Neighbours.Refresh(resolving: _waiting.Count > 0);
-            foreach (uint stale in Neighbours.DueForProbe() ?? [])
-                SendArpRequest(stale);
+            if (_waiting.Count == 0)
+                return;
             foreach (var (hop, entry) in _waiting.ToList())
             {
                 if (Neighbours.TryGetMac(hop, out var mac))
@@ -142,8 +146,9 @@ internal sealed class LinkPort : IDisposable
                 }
                 else if (DateTime.UtcNow - entry.Since > ResolveTimeout)
                 {
+                    string detail = $"next hop {Ipv4Address.Format(hop)} on {Link.Name} did not answer ARP within {ResolveTimeout.TotalSeconds:0.#} s";
                     foreach (var _ in entry.Frames)
-                        _onDrop("neighbour-unresolved", $"next hop {Ipv4Address.Format(hop)} on {Link.Name} did not answer ARP within {ResolveTimeout.TotalSeconds:0.#} s");
+                        _onDrop("neighbour-unresolved", detail);
                     _waiting.Remove(hop);
                 }
                 else if (DateTime.UtcNow - entry.LastRequest > ArpRetry)

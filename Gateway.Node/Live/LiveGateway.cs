@@ -34,7 +34,7 @@ internal sealed class LiveGateway : IDisposable
         });
         Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountLinkDrop);
         Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountLinkDrop) { AcceptsOwnAddress = true };
-        _flush = new Timer(_ => RunCommand.Guarded(_log, "sending what waited for next hops", () =>
+        _flush = new Timer(_ => TimerWork.Guarded(_log, "sending what waited for next hops", () =>
         {
             Inside.FlushWaiting();
             Outside.FlushWaiting();
@@ -44,8 +44,23 @@ internal sealed class LiveGateway : IDisposable
     public LinkPort Inside { get; }
     public LinkPort Outside { get; }
 
-    /// <summary>Frames by outcome: "forward", "drop:REASON", "hold", and transmission failures.</summary>
-    public ConcurrentDictionary<string, long> Counters { get; } = new();
+    /// <summary>Drops by reason ("drop:REASON"), transmission failures included.</summary>
+    private readonly ConcurrentDictionary<string, long> _drops = new();
+
+    // The two outcomes of nearly every frame, counted without hashing a key per frame; see CountersNow.
+    private long _forwarded;
+    private long _held;
+
+    /// <summary>Every counter now: "forward" and "hold" (once non-zero) with the drops by reason.</summary>
+    public SortedDictionary<string, long> CountersNow()
+    {
+        var counters = new SortedDictionary<string, long>(_drops, StringComparer.Ordinal);
+        if (Interlocked.Read(ref _forwarded) is > 0 and var forwarded)
+            counters["forward"] = forwarded;
+        if (Interlocked.Read(ref _held) is > 0 and var held)
+            counters["hold"] = held;
+        return counters;
+    }
 
     public void Start()
     {
@@ -81,11 +96,11 @@ internal sealed class LiveGateway : IDisposable
                     _log.Debug("drop {0} {1} peer {2}: {3}", decision.Direction, verdict.Protocol, Protocols.Ipv4.Ipv4Address.Format(verdict.Peer), verdict.Reason.Code());
                 return;
             case VerdictAction.Hold:
-                Counters.AddOrUpdate("hold", 1, (_, n) => n + 1);
+                Interlocked.Increment(ref _held);
                 return;
         }
 
-        Counters.AddOrUpdate("forward", 1, (_, n) => n + 1);
+        Interlocked.Increment(ref _forwarded);
         if (verdict.SendInput)
             Forward(frame, verdict.Side);
         foreach (var extra in verdict.Extra ?? [])
@@ -108,7 +123,7 @@ internal sealed class LiveGateway : IDisposable
             _log.Warning("drop {0}: {1} ({2} such drops since the last warning)", reason, detail, since);
     }
 
-    private void CountDrop(string reason) => Counters.AddOrUpdate(DropKeys.GetOrAdd(reason, static r => "drop:" + r), 1, static (_, n) => n + 1);
+    private void CountDrop(string reason) => _drops.AddOrUpdate(DropKeys.GetOrAdd(reason, static r => "drop:" + r), 1, static (_, n) => n + 1);
 
     public void Dispose()
     {

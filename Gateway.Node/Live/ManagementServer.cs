@@ -2,10 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
-using VpnMasq.Protocols.Ipv4;
 
 namespace VpnMasq.Node.Live;
 
@@ -34,7 +32,7 @@ internal sealed class ManagementServer : IDisposable
     /// <summary>Frames by outcome, and what the limits cost this node: "limit:peers-refused", "limit:entries-evicted".</summary>
     private SortedDictionary<string, long> Counters()
     {
-        var counters = new SortedDictionary<string, long>(_gateway.Counters, StringComparer.Ordinal);
+        var counters = _gateway.CountersNow();
         var peers = NodePeerCount.Get(_node.System);
         counters["limit:peers-refused"] = peers.Refused;
         counters["limit:entries-evicted"] = peers.Evicted;

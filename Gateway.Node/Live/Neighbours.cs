@@ -16,15 +16,11 @@ internal sealed class Neighbours(LinkInfo link, TimeSpan reachableFor)
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RefreshWhileResolving = TimeSpan.FromMilliseconds(100);
-    private static readonly long ProbeEveryMs = 1000;
+    private const long ProbeEveryMs = 1000;
     private readonly ConcurrentDictionary<uint, Neighbour> _neighbours = new();
     private readonly long _reachableMs = (long)reachableFor.TotalMilliseconds;
-    private volatile List<(uint Destination, uint Mask, uint Gateway)> _routes = [];
+    private volatile List<(uint Destination, uint Mask, int Length, uint Gateway)> _routes = [];
     private DateTime _refreshedAt = DateTime.MinValue;
-
-    public Neighbours(LinkInfo link) : this(link, TimeSpan.FromSeconds(30))
-    {
-    }
 
     /// <summary>What ARP on the wire says: the newest word on a host's address.</summary>
     public void Learn(uint address, ReadOnlySpan<byte> mac)
@@ -48,9 +44,8 @@ internal sealed class Neighbours(LinkInfo link, TimeSpan reachableFor)
             return destination;
         uint bestGateway = 0;
         int bestLength = -1;
-        foreach (var (dest, mask, gateway) in _routes)
+        foreach (var (dest, mask, length, gateway) in _routes)
         {
-            int length = System.Numerics.BitOperations.PopCount(mask);
             if ((destination & mask) == dest && length > bestLength)
                 (bestGateway, bestLength) = (gateway == 0 ? destination : gateway, length);
         }
@@ -125,13 +120,14 @@ internal sealed class Neighbours(LinkInfo link, TimeSpan reachableFor)
     private void ReadRoutes()
     {
         // Iface Destination Gateway Flags RefCnt Use Metric Mask …, addresses in host byte order (little-endian hex).
-        var routes = new List<(uint, uint, uint)>();
+        var routes = new List<(uint, uint, int, uint)>();
         foreach (var line in File.ReadLines("/proc/net/route").Skip(1))
         {
             var f = line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (f.Length < 8 || f[0] != link.Name)
                 continue;
-            routes.Add((Swap(f[1]), Swap(f[7]), Swap(f[2])));
+            uint mask = Swap(f[7]);
+            routes.Add((Swap(f[1]), mask, System.Numerics.BitOperations.PopCount(mask), Swap(f[2])));
         }
 
         _routes = routes;

@@ -15,11 +15,11 @@ internal static class PeerTableView
             owner = table.Owner,
             ports = t.Ports.Select(p => new
             {
-                protocol = p.Protocol == 6 ? "tcp" : "udp",
+                protocol = p.Protocol == IpProtocol.Tcp ? "tcp" : "udp",
                 inside = $"{Ipv4Address.Format(p.Inside)}:{p.InsidePort}",
                 publicPort = p.PublicPort,
                 remotePort = p.RemotePort,
-                state = p.Protocol == 6 ? p.State.ToString().ToLowerInvariant() : null,
+                state = p.Protocol == IpProtocol.Tcp ? p.State.ToString().ToLowerInvariant() : null,
                 viaForward = p.ViaForward,
             }),
             icmp = t.Icmp.Select(i => new { inside = Ipv4Address.Format(i.Inside), id = i.InsideId, publicId = i.PublicId }),

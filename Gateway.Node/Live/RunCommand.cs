@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Event;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
@@ -129,7 +128,7 @@ internal static class RunCommand
                 log.Info($"vpnmasqd: forwarding; management API on {run.ManagementUrl}");
 
                 using var watcher = options.PublicAddressAuto
-                    ? new Timer(_ => Guarded(log, "following the public address", () => FollowPublicAddress(node, run, log)), null, 2000, 2000)
+                    ? new Timer(_ => TimerWork.Guarded(log, "following the public address", () => FollowPublicAddress(node, run, log)), null, 2000, 2000)
                     : null;
                 try
                 {
@@ -142,19 +141,6 @@ internal static class RunCommand
             }
 
             return 0;
-        }
-    }
-
-    /// <summary>A timer's work: an exception there would end the process; it is logged, and the next tick tries again.</summary>
-    internal static void Guarded(ILoggingAdapter log, string what, Action work)
-    {
-        try
-        {
-            work();
-        }
-        catch (Exception e)
-        {
-            log.Error(e, "vpnmasqd: {0} failed: {1}", what, e.Message);
         }
     }
 
