@@ -14,9 +14,12 @@ internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exc
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, Queue<Slot>> _waiting = [];
 
-    public void Add(byte[] frame, ValueTask<IngressDecision> decision)
+    /// <param name="flow">
+    /// The frame's <see cref="FlowOf"/>, taken as captured: a decision rewrites the frame in place (the flow cache
+    /// at once, a local owner meanwhile), and a key read afterwards would put later frames of the flow in another queue.
+    /// </param>
+    public void Add(ulong flow, byte[] frame, ValueTask<IngressDecision> decision)
     {
-        ulong flow = FlowOf(frame);
         Slot slot;
         lock (_lock)
         {
@@ -84,7 +87,7 @@ internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exc
     /// The flow a frame belongs to: protocol, addresses and the first four transport bytes (ports, SPI,
     /// ICMP type/code, GRE flags). Collisions only order unrelated frames; they never reorder.
     /// </summary>
-    private static ulong FlowOf(byte[] frame)
+    public static ulong FlowOf(byte[] frame)
     {
         if (frame.Length < 38)
             return 0;

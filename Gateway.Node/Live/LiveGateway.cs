@@ -70,6 +70,7 @@ internal sealed class LiveGateway : IDisposable
 
     private void Decide(byte[] frame, Direction direction, TimeSpan at)
     {
+        ulong flow = FlowOrder.FlowOf(frame);
         ValueTask<IngressDecision> pending;
         try
         {
@@ -82,7 +83,7 @@ internal sealed class LiveGateway : IDisposable
             return;
         }
 
-        _order.Add(frame, pending);
+        _order.Add(flow, frame, pending);
     }
 
     private void Emit(byte[] frame, IngressDecision decision)

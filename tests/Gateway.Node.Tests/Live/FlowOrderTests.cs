@@ -17,8 +17,8 @@ public sealed class FlowOrderTests
         var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e);
         var owner = new TaskCompletionSource<IngressDecision>();
 
-        order.Add(Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(owner.Task));
-        order.Add(Frame(flowPort: 1000, tag: 2), new ValueTask<IngressDecision>(Forward)); // from the flow cache, at once
+        Add(order, Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(owner.Task));
+        Add(order, Frame(flowPort: 1000, tag: 2), new ValueTask<IngressDecision>(Forward)); // from the flow cache, at once
         Assert.Empty(sent);
 
         owner.SetResult(Forward);
@@ -32,8 +32,8 @@ public sealed class FlowOrderTests
         var sent = new List<byte>();
         var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e);
 
-        order.Add(Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(new TaskCompletionSource<IngressDecision>().Task));
-        order.Add(Frame(flowPort: 2000, tag: 2), new ValueTask<IngressDecision>(Forward));
+        Add(order, Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(new TaskCompletionSource<IngressDecision>().Task));
+        Add(order, Frame(flowPort: 2000, tag: 2), new ValueTask<IngressDecision>(Forward));
 
         Assert.Equal([2], sent);
     }
@@ -45,8 +45,8 @@ public sealed class FlowOrderTests
         var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e);
         var first = new TaskCompletionSource<IngressDecision>();
         var second = new TaskCompletionSource<IngressDecision>();
-        order.Add(Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(first.Task));
-        order.Add(Frame(flowPort: 1000, tag: 2), new ValueTask<IngressDecision>(second.Task));
+        Add(order, Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(first.Task));
+        Add(order, Frame(flowPort: 1000, tag: 2), new ValueTask<IngressDecision>(second.Task));
 
         second.SetResult(Forward);
         Thread.Sleep(50);
@@ -56,6 +56,10 @@ public sealed class FlowOrderTests
 
         Assert.Equal([1, 2], sent);
     }
+
+    /// <summary>As the live gateway adds a frame: keyed as captured, before its decision.</summary>
+    private static void Add(FlowOrder order, byte[] frame, ValueTask<IngressDecision> decision) =>
+        order.Add(FlowOrder.FlowOf(frame), frame, decision);
 
     /// <summary>An Ethernet + IPv4 + UDP frame from 10.0.0.2:<paramref name="flowPort"/>; its last byte tags it.</summary>
     private static byte[] Frame(ushort flowPort, byte tag)
@@ -72,5 +76,25 @@ public sealed class FlowOrderTests
         frame[35] = (byte)flowPort;
         frame[^1] = tag;
         return frame;
+    }
+
+    [Fact]
+    public void FrameRewrittenByItsDecision_StillWaitsBehindTheEarlierFrameOfItsFlow()
+    {
+        var sent = new List<byte>();
+        var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e);
+        var owner = new TaskCompletionSource<IngressDecision>();
+        Add(order, Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(owner.Task));
+
+        // The flow cache translates the next frame of the flow in place before it is handed over.
+        var second = Frame(flowPort: 1000, tag: 2);
+        ulong asCaptured = FlowOrder.FlowOf(second);
+        second[14 + 12] = 200; // source address rewritten to the public one
+        order.Add(asCaptured, second, new ValueTask<IngressDecision>(Forward));
+
+        Assert.Empty(sent);
+        owner.SetResult(Forward);
+        SpinWait.SpinUntil(() => sent.Count == 2, TimeSpan.FromSeconds(5));
+        Assert.Equal([1, 2], sent);
     }
 }
