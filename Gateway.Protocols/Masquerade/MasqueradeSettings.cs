@@ -1,13 +1,33 @@
 namespace VpnMasq.Protocols.Masquerade;
 
 /// <summary>
-/// The options plus what changes at run time: the public address when it is "auto".
+/// The options plus what changes at run time: the public address when it is "auto", and each link's MTU.
 /// Shared by the gateway front and every peer.
 /// </summary>
 public sealed class MasqueradeSettings(MasqueradeOptions options)
 {
+    private volatile int _insideMtu = options.Limits.Mtu;
+    private volatile int _outsideMtu = options.Limits.Mtu;
+
     public MasqueradeOptions Options { get; } = options;
     public uint PublicAddress { get; set; } = options.PublicAddress;
+
+    /// <summary>
+    /// The MTU of the link a frame leaves on. A live node reads it from each interface and follows it when it changes
+    /// (a PPP link renegotiates); replay, which has no link, uses Masquerade:Limits:Mtu for both sides.
+    /// </summary>
+    public int LinkMtu(Side side) => side == Side.Inside ? _insideMtu : _outsideMtu;
+
+    /// <summary>Records a link's MTU as read from the interface; values below IPv4's minimum of 68 are ignored.</summary>
+    public void SetLinkMtu(Side side, int mtu)
+    {
+        if (mtu < Fragments.Fragmenter.MinimumMtu || mtu > ushort.MaxValue)
+            return;
+        if (side == Side.Inside)
+            _insideMtu = mtu;
+        else
+            _outsideMtu = mtu;
+    }
 
     public PortForward? FindPortForward(byte protocol, ushort publicPort)
     {
