@@ -21,7 +21,7 @@ internal static class MasqueradeOptionsBinder
     public const string AutoPublicAddress = "auto";
 
     private static readonly string[] TopLevelKeys =
-        ["Inside", "PublicAddress", "Esp", "Isakmp", "Ports", "Limits", "PortForwards", "ProtocolForwards", "Rules"];
+        ["Inside", "Routed", "PublicAddress", "Esp", "Isakmp", "Ports", "Limits", "PortForwards", "ProtocolForwards", "Rules"];
 
     /// <summary>Binds and validates; warnings are dropped (use <see cref="BindWithWarnings"/> to show them).</summary>
     /// <param name="defaultPublicAddress">
@@ -41,6 +41,7 @@ internal static class MasqueradeOptionsBinder
         var options = defaults with
         {
             Inside = inside,
+            Routed = ReadRouted(root.GetSection("Routed"), inside),
             PublicAddress = publicAddress,
             PublicAddressAuto = auto,
             Esp = ReadEsp(root.GetSection("Esp"), defaults.Esp),
@@ -63,6 +64,14 @@ internal static class MasqueradeOptionsBinder
                 $"({options.Esp.TableLifetime:c}); raised to {options.Esp.TableLifetime:c}, so a rekey the remote starts later " +
                 "still reaches the inside host (HOWTO §5.7)");
             options = options with { Isakmp = options.Isakmp with { Lifetime = options.Esp.TableLifetime } };
+        }
+
+        if (options.Routed.Count > 0 && options.Rules.Count == 0)
+        {
+            // Routed addresses are reachable only as the forward chain ACCEPTs; with no rules nothing accepts them.
+            warnings.Add(
+                $"{SectionName}:Routed lists addresses but {SectionName}:Rules is empty, so nothing from outside reaches them; " +
+                "add forward rules that accept them, e.g. \"-A forward -j ACCEPT -d 222.0.0.2/32\"");
         }
 
         return new MasqueradeBinding(options, warnings);
@@ -90,6 +99,25 @@ internal static class MasqueradeOptionsBinder
         }
 
         return inside;
+    }
+
+    /// <summary>Registered inside addresses routed unchanged (HOWTO §3.9/§3.10); each must lie inside an Inside network.</summary>
+    private static List<Cidr> ReadRouted(IConfigurationSection section, IReadOnlyList<Cidr> inside)
+    {
+        var routed = new List<Cidr>();
+        foreach (var entry in List(section, singleValueAllowed: true))
+        {
+            string text = Text(entry) ?? "";
+            string trimmed = text.Trim();
+            if (!Cidr.TryParse(trimmed.Contains('/', StringComparison.Ordinal) ? trimmed : trimmed + "/32", out var cidr))
+                throw Bad(entry, text, "is not an IPv4 address or CIDR (a.b.c.d or a.b.c.d/n)");
+            var network = new Cidr(cidr.Network & cidr.Mask, cidr.PrefixLength);
+            if (!inside.Any(i => i.Contains(network.Network) && i.PrefixLength <= network.PrefixLength))
+                throw Bad(entry, text, "is not inside any Masquerade:Inside network; only inside hosts can be routed");
+            routed.Add(network);
+        }
+
+        return routed;
     }
 
     private static (uint Address, bool Auto) ReadPublicAddress(IConfigurationSection section, IReadOnlyList<Cidr> inside, uint? fallback)

@@ -27,6 +27,7 @@ internal sealed class LiveGateway : IDisposable
     {
         _node = node;
         _log = Logging.GetLogger(node.System, "vpnmasqd.live");
+        node.Ingress.Front.Settings.InsideAddress = inside.Address;
         _order = new FlowOrder(Emit, e =>
         {
             CountDrop("internal-error");
@@ -55,6 +56,12 @@ internal sealed class LiveGateway : IDisposable
     public SortedDictionary<string, long> CountersNow()
     {
         var counters = new SortedDictionary<string, long>(_drops, StringComparer.Ordinal);
+        foreach (var (name, value) in _node.Ingress.Front.FrontCounters())
+        {
+            if (value > 0)
+                counters[name] = counters.GetValueOrDefault(name) + value;
+        }
+
         if (Interlocked.Read(ref _forwarded) is > 0 and var forwarded)
             counters["forward"] = forwarded;
         if (Interlocked.Read(ref _held) is > 0 and var held)
@@ -95,6 +102,10 @@ internal sealed class LiveGateway : IDisposable
                 CountDrop(verdict.Reason.Code());
                 if (_log.IsDebugEnabled)
                     _log.Debug("drop {0} {1} peer {2}: {3}", decision.Direction, verdict.Protocol, Protocols.Ipv4.Ipv4Address.Format(verdict.Peer), verdict.Reason.Code());
+
+                // What the gateway answers about a frame it refused (ICMP error, TCP reset), already rate-limited.
+                foreach (var reply in verdict.Extra ?? [])
+                    Forward(reply.Frame, reply.Side);
                 return;
             case VerdictAction.Hold:
                 Interlocked.Increment(ref _held);

@@ -94,8 +94,8 @@ internal static class ReplayCommand
                 peers.Add(verdict.Peer);
             summary.Count(verdict);
             events?.Write(seconds, decision.Direction, verdict);
-            if (verdict.Action != VerdictAction.Forward)
-                continue;
+
+            // A drop may still send something: the gateway's own answer (ICMP error, reset) about the frame it refused.
             if (verdict.SendInput)
                 Write(writer, frame, timeval);
             foreach (var extra in verdict.Extra ?? [])

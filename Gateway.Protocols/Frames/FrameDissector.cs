@@ -118,6 +118,7 @@ public static class FrameDissector
                     var status = TcpHeader.Parse(payload, out var tcp);
                     if (status != ParseStatus.Ok)
                     {
+                        ReadPorts(payload, ref d);
                         Fail(ref d, status, FrameLayer.Transport);
                         return;
                     }
@@ -139,6 +140,8 @@ public static class FrameDissector
                     var status = IcmpHeader.Parse(payload, out var icmp);
                     if (status != ParseStatus.Ok)
                     {
+                        if (payload.Length > 0)
+                            d.IcmpType = (Icmp.IcmpType)payload[0];
                         Fail(ref d, status, FrameLayer.Transport);
                         return;
                     }
@@ -209,6 +212,7 @@ public static class FrameDissector
         var status = UdpHeader.Parse(payload, out var udp, isFirstFragment);
         if (status != ParseStatus.Ok)
         {
+            ReadPorts(payload, ref d);
             Fail(ref d, status, FrameLayer.Transport);
             return;
         }
@@ -247,8 +251,25 @@ public static class FrameDissector
             }
         }
 
-        if (d.SourcePort == IsakmpPort || d.DestinationPort == IsakmpPort)
+        // The masquerade treats only 500→500 as ISAKMP (RFC 2408 §2.5.1 keeps port 500 at both ends). Port 500 at one
+        // end is read as ISAKMP when it is ISAKMP (a client behind another NAT), but otherwise it is an ordinary
+        // datagram, never malformed.
+        if (d.SourcePort == IsakmpPort && d.DestinationPort == IsakmpPort)
             ReadIsakmp(data, FrameKind.Isakmp, ref d);
+        else if ((d.SourcePort == IsakmpPort || d.DestinationPort == IsakmpPort) && IsakmpHeader.Parse(data, out _) == ParseStatus.Ok)
+            ReadIsakmp(data, FrameKind.Isakmp, ref d);
+    }
+
+    /// <summary>
+    /// The ports of a TCP or UDP header too broken to parse, when they are there: the firewall judges a frame before
+    /// its parse does (DESIGN §3.6), and a rule naming ports must still match it.
+    /// </summary>
+    private static void ReadPorts(ReadOnlySpan<byte> payload, ref Dissection d)
+    {
+        if (payload.Length < 4)
+            return;
+        d.SourcePort = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(payload);
+        d.DestinationPort = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(payload[2..]);
     }
 
     private static void ReadIsakmp(ReadOnlySpan<byte> data, FrameKind kind, ref Dissection d)

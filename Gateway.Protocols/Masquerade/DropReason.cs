@@ -35,6 +35,9 @@ public enum DropReason : byte
 
     /// <summary>A new remote peer beyond Masquerade:Limits:Peers (per node in a cluster): refused, nothing kept for it.</summary>
     PeerLimit,
+
+    /// <summary>A datagram with DF set is larger than the outgoing link's MTU: ICMP Fragmentation Needed goes back (RFC 1191).</summary>
+    FragmentationNeeded,
 }
 
 public static class DropReasons
@@ -66,6 +69,7 @@ public static class DropReasons
         DropReason.BadChecksum => "bad-checksum",
         DropReason.TtlExceeded => "ttl-exceeded",
         DropReason.PeerLimit => "peer-limit",
+        DropReason.FragmentationNeeded => "fragmentation-needed",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

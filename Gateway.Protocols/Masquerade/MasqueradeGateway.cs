@@ -7,6 +7,7 @@ using VpnMasq.Protocols.Rewriting;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Firewall;
 using VpnMasq.Protocols.Masquerade.Fragments;
+using VpnMasq.Protocols.Masquerade.Front;
 
 namespace VpnMasq.Protocols.Masquerade;
 
@@ -20,6 +21,9 @@ public sealed class MasqueradeGateway
     private readonly Dictionary<uint, PeerState> _peers = [];
     private readonly FragmentReassembler _reassembler;
     private readonly FrameDecision _decision;
+    private readonly IcmpRateLimiter _replyLimit = new();
+    private long _fragmentsTimedOut;
+    private long _fragmentsEvicted;
 
     public MasqueradeGateway(MasqueradeOptions options)
     {
@@ -59,30 +63,29 @@ public sealed class MasqueradeGateway
 
     /// <summary>
     /// Everything before the peer's decision: dissection checks, fragment reassembly, the firewall chains
-    /// before masquerade. Returns the verdict when one is reached without the peer; otherwise null, and
-    /// <paramref name="request"/> says what the peer must decide. The actor pipeline asks the peer's owner
-    /// in between; <see cref="Process(byte[], in Dissection, Direction?, TimeSpan, List{PeerEvent})"/> asks the local peer.
+    /// before masquerade, what a router refuses (TTL, DF beyond the link MTU). Returns the verdict when one is
+    /// reached without the peer; otherwise null, and <paramref name="request"/> says what the peer must decide.
+    /// The actor pipeline asks the peer's owner in between; <see cref="Process(byte[], in Dissection, Direction?, TimeSpan, List{PeerEvent})"/> asks the local peer.
     /// </summary>
     public Verdict? Prepare(byte[] frame, in Dissection d, Direction? direction, TimeSpan now, out PeerRequest request)
     {
         request = default;
         if (d.Kind == FrameKind.NotIpv4 && d.IsOk)
             return Verdict.Drop(DropReason.NotIpv4, ProtocolLabel.Other, 0);
-        if (!d.IsOk)
+
+        // Without a whole IPv4 header there is nothing the rules could match on.
+        if (!d.IsOk && d.FailedLayer <= FrameLayer.Network)
             return Verdict.Drop(DropReason.Malformed, LabelOf(d), PeerOf(d, direction ?? DirectionOf(d)));
         var dir = direction ?? DirectionOf(d);
-        if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)
-            return Verdict.Drop(DropReason.BadChecksum, LabelOf(d), PeerOf(d, dir));
-
-        // Before any peer decides: a datagram that may not be forwarded must not open a mapping either (traceroute).
-        if (frame[d.NetworkOffset + Ipv4Header.TtlOffset] <= 1)
-            return Verdict.Drop(DropReason.TtlExceeded, LabelOf(d), PeerOf(d, dir));
         if (!d.IsFragment)
-            return Before(frame, d, dir, reassembled: false, out request);
+            return Before(frame, d, dir, reassembled: false, now, out request);
 
         uint peer = PeerOf(d, dir);
-        _reassembler.Expire(now);
+        if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)
+            return Verdict.Drop(DropReason.BadChecksum, LabelOf(d), peer);
+        ExpireFragments(now);
         var added = _reassembler.Add(frame, d.NetworkOffset, now);
+        CountLost(added.Evicted, ref _fragmentsEvicted);
         switch (added.Status)
         {
             case ReassemblyStatus.Held:
@@ -94,28 +97,39 @@ public sealed class MasqueradeGateway
         // The whole datagram is decided as one, then cut again to the outgoing MTU.
         var whole = added.Frame!;
         var wd = FrameDissector.Dissect(LinkType.Ethernet, whole);
-        if (!wd.IsOk)
+        if (!wd.IsOk && wd.FailedLayer <= FrameLayer.Network)
             return Verdict.Drop(DropReason.Malformed, LabelOf(wd), peer);
-        if (ChecksumIntake.Check(whole.AsSpan(wd.NetworkOffset)) == IntakeResult.Corrupt)
-            return Verdict.Drop(DropReason.BadChecksum, LabelOf(wd), peer);
-        return Before(whole, wd, dir, reassembled: true, out request);
+        return Before(whole, wd, dir, reassembled: true, now, out request);
     }
 
-    private Verdict? Before(byte[] frame, in Dissection d, Direction dir, bool reassembled, out PeerRequest request)
+    private Verdict? Before(byte[] frame, in Dissection d, Direction dir, bool reassembled, TimeSpan now, out PeerRequest request)
     {
         request = default;
         uint peerAddress = PeerOf(d, dir);
-        if (_decision.Before(frame, d, dir, peerAddress) is { } early)
-        {
-            if (early.Action == VerdictAction.Forward)
-                early = Route(frame, d, early);
-            return reassembled ? Refragment(frame, d, early) : early;
-        }
+        var label = LabelOf(d);
+
+        // The rules first (DESIGN §3.6): what they deny is rule-deny, whatever a parse or a checksum would say.
+        var early = _decision.Before(frame, d, dir, peerAddress, out bool route);
+        if (early is { Action: VerdictAction.Drop } refused)
+            return refused.Reason == DropReason.RuleReject ? Answer(refused, frame, d, dir, RejectReply(d), now) : refused;
+        if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)
+            return Verdict.Drop(DropReason.BadChecksum, label, peerAddress);
+
+        // A router's refusals come before any peer decides, so a datagram that cannot go opens no mapping (traceroute).
+        var datagram = frame.AsSpan(d.NetworkOffset);
+        if (datagram[Ipv4Header.TtlOffset] <= 1)
+            return Answer(Verdict.Drop(DropReason.TtlExceeded, label, peerAddress), frame, d, dir, RouterReply.TimeExceeded, now);
+        var outgoing = dir == Direction.Outbound ? Side.Outside : Side.Inside;
+        if (d.IpTotalLength > Settings.LinkMtu(outgoing) && (datagram[Ipv4Header.FragmentOffset] & 0x40) != 0)
+            return Answer(Verdict.Drop(DropReason.FragmentationNeeded, label, peerAddress), frame, d, dir, RouterReply.FragmentationNeeded, now);
+
+        if (route && early is { } routed)
+            return Refragment(frame, d, Route(frame, d, routed), reassembled);
         request = new PeerRequest(frame, d, dir, peerAddress, reassembled);
         return null;
     }
 
-    /// <summary>Everything after the peer's decision: the output chain, and re-fragmentation to the link MTU.</summary>
+    /// <summary>Everything after the peer's decision: the output chain, and fragmentation to the outgoing link's MTU.</summary>
     public Verdict Complete(in PeerRequest request, Verdict peerVerdict)
     {
         var result = peerVerdict;
@@ -123,13 +137,13 @@ public sealed class MasqueradeGateway
             result = _decision.After(request.Frame, request.Dissection, result);
         if (result.Action == VerdictAction.Forward)
             result = Route(request.Frame, request.Dissection, result);
-        return request.Reassembled ? Refragment(request.Frame, request.Dissection, result) : result;
+        return Refragment(request.Frame, request.Dissection, result, request.Reassembled);
     }
 
     /// <summary>
-    /// What a router does to every datagram it forwards (RFC 1812 §5.3.1): TTL down by one. <see cref="Prepare"/>
-    /// has already refused a TTL that would reach 0, before any state changed. The copies an unknown SPI fans
-    /// out to (§3.3) carry the same TTL.
+    /// What a router does to every datagram it forwards (RFC 1812 §5.3.1): TTL down by one. The front has already
+    /// refused a TTL that would reach 0, before any state changed. The copies an unknown SPI fans out to (§3.3)
+    /// carry the same TTL.
     /// </summary>
     private static Verdict Route(byte[] frame, in Dissection d, Verdict verdict)
     {
@@ -139,20 +153,83 @@ public sealed class MasqueradeGateway
         return verdict;
     }
 
-    private Verdict Refragment(byte[] whole, in Dissection wd, Verdict verdict)
+    /// <summary>
+    /// Nothing larger than the outgoing link's MTU is sent: a reassembled datagram, or one that came in on a link with
+    /// a larger MTU, is cut to fit (a DF one never gets here). Frames that fit are left alone, allocating nothing.
+    /// A reassembled datagram is never "the input frame" (that was its last fragment), so it always goes as outputs.
+    /// </summary>
+    private Verdict Refragment(byte[] whole, in Dissection wd, Verdict verdict, bool reassembled)
     {
         if (verdict.Action != VerdictAction.Forward)
             return verdict;
+        int mtu = Settings.LinkMtu(verdict.Side);
+        bool inputFits = !verdict.SendInput || wd.IpTotalLength <= mtu;
+        int networkOffset = wd.NetworkOffset;
+        bool extrasFit = verdict.Extra is null || verdict.Extra.All(e => e.Frame.Length - networkOffset <= Settings.LinkMtu(e.Side));
+        if (inputFits && extrasFit && !reassembled)
+            return verdict;
         var outputs = new List<OutputFrame>();
         if (verdict.SendInput)
+            AddFitting(outputs, whole, wd.NetworkOffset, verdict.Side);
+        foreach (var extra in verdict.Extra ?? [])
+            AddFitting(outputs, extra.Frame, wd.NetworkOffset, extra.Side);
+        return verdict with { SendInput = false, Extra = outputs };
+    }
+
+    private void AddFitting(List<OutputFrame> outputs, byte[] frame, int networkOffset, Side side)
+    {
+        int mtu = Settings.LinkMtu(side);
+        if (frame.Length - networkOffset <= mtu)
         {
-            foreach (var piece in Fragmenter.Fragment(whole, wd.NetworkOffset, Settings.Options.Limits.Mtu))
-                outputs.Add(new OutputFrame(piece, verdict.Side));
+            outputs.Add(new OutputFrame(frame, side));
+            return;
         }
 
-        if (verdict.Extra is { } extra)
-            outputs.AddRange(extra);
-        return verdict with { SendInput = false, Extra = outputs };
+        foreach (var piece in Fragmenter.Fragment(frame, networkOffset, mtu))
+            outputs.Add(new OutputFrame(piece, side));
+    }
+
+    /// <summary>
+    /// A refusal the sender is told about (RFC 1812 §4.3.2): the reply goes back out the way the frame came in, from the
+    /// gateway's address there, unless the datagram may not be answered or the rate limit holds it back.
+    /// </summary>
+    private Verdict Answer(Verdict drop, byte[] frame, in Dissection d, Direction dir, RouterReply reply, TimeSpan now)
+    {
+        var back = dir == Direction.Outbound ? Side.Inside : Side.Outside;
+        var datagram = frame.AsSpan(d.NetworkOffset, Math.Min(d.IpTotalLength, frame.Length - d.NetworkOffset));
+        if (!RouterReplies.MayAnswer(datagram) || !_replyLimit.Allow(d.Source, now))
+            return drop;
+        var answer = RouterReplies.Build(reply, datagram, Settings.AddressOn(back), Settings.LinkMtu(dir == Direction.Outbound ? Side.Outside : Side.Inside));
+        return answer is null ? drop : drop with { Extra = [new OutputFrame(answer, back)] };
+    }
+
+    /// <summary>ipchains REJECT: TCP gets a reset, UDP port unreachable, anything else host unreachable.</summary>
+    private static RouterReply RejectReply(in Dissection d) => d.Protocol switch
+    {
+        IpProtocol.Tcp => RouterReply.TcpReset,
+        IpProtocol.Udp => RouterReply.PortUnreachable,
+        _ => RouterReply.HostUnreachable,
+    };
+
+    private void ExpireFragments(TimeSpan now) => CountLost(_reassembler.Expire(now), ref _fragmentsTimedOut);
+
+    private static void CountLost(IReadOnlyList<ExpiredTrain> trains, ref long counter)
+    {
+        foreach (var train in trains)
+            Interlocked.Add(ref counter, train.FragmentCount);
+    }
+
+    /// <summary>
+    /// Drops not tied to one frame's verdict, as "drop:REASON" counts: held fragments whose datagram never completed
+    /// (fragment-timeout) or was pushed out for room (table-full). The ICMP the gateway originated, and what its rate
+    /// limit held back, as "icmp:sent" and "icmp:rate-limited".
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, long>> FrontCounters()
+    {
+        yield return new("drop:" + DropReason.FragmentTimeout.Code(), Interlocked.Read(ref _fragmentsTimedOut));
+        yield return new("drop:" + DropReason.TableFull.Code(), Interlocked.Read(ref _fragmentsEvicted));
+        yield return new("icmp:sent", _replyLimit.Sent);
+        yield return new("icmp:rate-limited", _replyLimit.Suppressed);
     }
 
     /// <summary>Expires entries everywhere and forgets peers that hold nothing; returns each peer's events.</summary>
@@ -169,7 +246,7 @@ public sealed class MasqueradeGateway
                 _peers.Remove(address);
         }
 
-        _reassembler.Expire(now);
+        ExpireFragments(now);
         return all;
     }
 
@@ -179,6 +256,7 @@ public sealed class MasqueradeGateway
         var all = new List<(uint, PeerEvent)>();
         if (address == Settings.PublicAddress)
             return all;
+        Settings.PreviousPublicAddress = Settings.PublicAddress;
         Settings.PublicAddress = address;
         var events = new List<PeerEvent>();
         foreach (var (peerAddress, peer) in _peers)
@@ -225,7 +303,8 @@ public sealed class MasqueradeGateway
         IpProtocol.Tcp when d.SourcePort == 1723 || d.DestinationPort == 1723 => ProtocolLabel.Pptp,
         IpProtocol.Tcp => ProtocolLabel.Tcp,
         IpProtocol.Udp when d.Kind is FrameKind.NatTEsp => ProtocolLabel.Esp,
-        IpProtocol.Udp when d.SourcePort is 500 or 4500 || d.DestinationPort is 500 or 4500 => ProtocolLabel.Isakmp,
+        IpProtocol.Udp when d.SourcePort is 4500 || d.DestinationPort is 4500 => ProtocolLabel.Isakmp,
+        IpProtocol.Udp when d.SourcePort is 500 && d.DestinationPort is 500 => ProtocolLabel.Isakmp,
         IpProtocol.Udp => ProtocolLabel.Udp,
         _ => ProtocolLabel.Other,
     };

@@ -17,12 +17,29 @@ public sealed record MasqueradeOptions
     public IReadOnlyList<PortForward> PortForwards { get; init; } = [];
     public IReadOnlyList<ProtocolForward> ProtocolForwards { get; init; } = [];
 
+    /// <summary>
+    /// Inside addresses routed as they are, not masqueraded (registered addresses, HOWTO §3.9/§3.10): the only inside
+    /// addresses an outside frame may be sent to directly, and then only when the forward chain ACCEPTs it. Empty by default.
+    /// </summary>
+    public IReadOnlyList<Cidr> Routed { get; init; } = [];
+
     /// <summary>Firewall rules in ipchains or ipfwadm form; empty means "masquerade everything from Inside".</summary>
     public IReadOnlyList<string> Rules { get; init; } = [];
 
     /// <summary>Interface name treated as the inside one by rules with "-i"/"-W"; every other name is outside.</summary>
     public string InsideInterface { get; init; } = "eth0";
     public LimitOptions Limits { get; init; } = new();
+
+    public bool IsRouted(uint address)
+    {
+        foreach (var cidr in Routed)
+        {
+            if (cidr.Contains(address))
+                return true;
+        }
+
+        return false;
+    }
 
     public bool IsInside(uint address)
     {
@@ -75,7 +92,10 @@ public sealed record LimitOptions
     public int FragmentTrains { get; init; } = 1024;
     public TimeSpan FragmentTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Largest datagram sent on the outside link; bigger ones are fragmented.</summary>
+    /// <summary>
+    /// The link MTU where no link tells it (replay). A live node uses each interface's own MTU: bigger datagrams are
+    /// fragmented, or answered with ICMP Fragmentation Needed when they carry DF.
+    /// </summary>
     public int Mtu { get; init; } = 1500;
 }
 

@@ -12,6 +12,18 @@ public sealed class MasqueradeSettings(MasqueradeOptions options)
     public MasqueradeOptions Options { get; } = options;
     public uint PublicAddress { get; set; } = options.PublicAddress;
 
+    /// <summary>The public address before the last change ("auto"): frames still sent to it are dropped address-changed.</summary>
+    public uint PreviousPublicAddress { get; set; }
+
+    /// <summary>
+    /// The gateway's own address on the inside link, the source of what it tells inside hosts (ICMP errors, resets).
+    /// A live node reads it from the interface; replay has none and answers from the public address.
+    /// </summary>
+    public uint InsideAddress { get; set; }
+
+    /// <summary>The address the gateway speaks from on <paramref name="side"/>.</summary>
+    public uint AddressOn(Side side) => side == Side.Inside && InsideAddress != 0 ? InsideAddress : PublicAddress;
+
     /// <summary>
     /// The MTU of the link a frame leaves on. A live node reads it from each interface and follows it when it changes
     /// (a PPP link renegotiates); replay, which has no link, uses Masquerade:Limits:Mtu for both sides.

@@ -167,8 +167,9 @@ public sealed partial class PeerState
     {
         if (d.Kind == FrameKind.Fragment)
             return Verdict.Drop(DropReason.FragmentInvalid, ProtocolLabel.Other, Remote, d.Source);
-        PacketRewriter.SetSourceAddress(Datagram(frame, d), PublicAddress);
-        return Verdict.Send(ProtocolLabel.Other, Remote, d.Source, Side.Outside);
+
+        // No table holds a mapping for this protocol, so its replies could never come back: refused, and said so.
+        return Verdict.Drop(DropReason.UnsupportedProtocol, ProtocolLabel.Other, Remote, d.Source);
     }
 
     private Verdict InboundOtherProtocol(byte[] frame, in Dissection d)

@@ -61,13 +61,13 @@ public sealed class DynamicAddressTests
     }
 
     [Fact]
-    public void ChangePublicAddress_TrafficToOldAddressIsDroppedNoMapping()
+    public void ChangePublicAddress_TrafficToOldAddressIsDroppedAddressChanged()
     {
         var (gateway, _) = BusyGateway();
 
         gateway.Gateway.ChangePublicAddress(NewPublic, gateway.Now);
 
-        gateway.Send(UdpFrame(Remote, 53, Public, 5000)).AssertDropped(DropReason.NoMapping);
+        gateway.Send(UdpFrame(Remote, 53, Public, 5000)).AssertDropped(DropReason.AddressChanged);
     }
 
     private static RemovalCause Cause(PeerEvent e) => e switch

@@ -22,14 +22,17 @@ public sealed class RouterForwardingTests
     }
 
     [Fact]
-    public void FrameWithTtlOne_IsDroppedTtlExceeded_AndNothingIsSent()
+    public void FrameWithTtlOne_IsDroppedTtlExceeded_OpensNoMapping_AndOnlyTimeExceededGoesBack()
     {
         var gateway = GatewayUnderTest.Create();
         var frame = UdpFrame(InsideA, 5000, Remote, 53, [1, 2, 3]);
         frame[TtlOffset] = 1;
         VpnMasq.Protocols.Checksums.TransportChecksum.Fill(frame.AsSpan(14));
 
-        gateway.Send(frame).AssertDropped(DropReason.TtlExceeded);
+        var outcome = gateway.Send(frame);
+
+        outcome.AssertDropped(DropReason.TtlExceeded);
+        Assert.Equal(VpnMasq.Protocols.Icmp.IcmpType.TimeExceeded, Dissect(outcome.Reply(Side.Inside)).IcmpType);
         Assert.Equal(0, gateway.Gateway.Peers.Values.Sum(p => p.EntryCount)); // no mapping opened for a datagram that goes nowhere
         Assert.Empty(gateway.Events);
     }

@@ -219,8 +219,16 @@ internal sealed class GatewayUnderTest(MasqueradeOptions options)
             Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", verdict.Reason.Code());
         }
 
+        // A refused frame may still be answered, but only by the gateway itself: an ICMP error from its own address,
+        // or a reset (REJECT) sent back to the segment's source.
         if (verdict.Action != VerdictAction.Forward)
-            Assert.Empty(outputs);
+        {
+            var sent = TestFrames.Dissect(input);
+            Assert.All(outputs.Select(o => TestFrames.Dissect(o.Frame)), o => Assert.True(
+                (o.Protocol == VpnMasq.Protocols.Ipv4.IpProtocol.Icmp && (o.Source == Gateway.Settings.PublicAddress || o.Source == Gateway.Settings.InsideAddress))
+                || (o.Protocol == VpnMasq.Protocols.Ipv4.IpProtocol.Tcp && (o.TcpFlags & VpnMasq.Protocols.Tcp.TcpFlags.Rst) != 0 && o.Destination == sent.Source),
+                "a refused frame was answered by something other than the gateway"));
+        }
         foreach (var output in outputs)
             AssertValid(output.Frame);
         return new GatewayOutcome(verdict, outputs);
@@ -256,6 +264,15 @@ internal sealed record GatewayOutcome(Verdict Verdict, IReadOnlyList<OutputFrame
     {
         Assert.Equal(VerdictAction.Drop, Verdict.Action);
         Assert.Equal(reason, Verdict.Reason);
+    }
+
+    /// <summary>The gateway's one answer to a frame it refused (ICMP error, TCP reset), on the side it goes out.</summary>
+    public byte[] Reply(Side side)
+    {
+        Assert.Equal(VerdictAction.Drop, Verdict.Action);
+        var output = Assert.Single(Outputs);
+        Assert.Equal(side, output.Side);
+        return output.Frame;
     }
 }
 
