@@ -57,6 +57,8 @@ public sealed class MasqueradeOptionsBinderErrorTests
     [InlineData("Masquerade:Limits:FragmentTimeout", "00:00:00")]
     [InlineData("Masquerade:Limits:Mtu", "575")]
     [InlineData("Masquerade:Limits:Mtu", "70000")]
+    [InlineData("Masquerade:Routed:0", "10.0.0.300")]
+    [InlineData("Masquerade:Routed:0", "192.0.2.1")]
     [InlineData("Masquerade:Rules:0", " ")]
     [InlineData("Masquerade:Rules:0", "-A forward -j FOO")]
     [InlineData("Masquerade:Rules:0", "ipfwadm -F -a masquerade -S 10.0.0.0/33")]

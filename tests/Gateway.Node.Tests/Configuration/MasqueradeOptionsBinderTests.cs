@@ -16,6 +16,9 @@ public sealed class MasqueradeOptionsBinderTests
         ["Inside"] = new(
             [("Masquerade:Inside:0", "192.168.0.0/16"), ("Masquerade:Inside:1", "172.16.0.0/12")],
             o => Assert.Equal([Cidr.Parse("192.168.0.0/16"), Cidr.Parse("172.16.0.0/12")], o.Inside)),
+        ["Routed"] = new(
+            [("Masquerade:Routed:0", "10.0.0.9"), ("Masquerade:Routed:1", "10.1.0.0/24")],
+            o => Assert.Equal([Cidr.Parse("10.0.0.9/32"), Cidr.Parse("10.1.0.0/24")], o.Routed)),
         ["PublicAddress"] = new(
             [("Masquerade:PublicAddress", "203.0.113.7")],
             o => Assert.Equal((Ipv4Address.Parse("203.0.113.7"), false), (o.PublicAddress, o.PublicAddressAuto))),
@@ -185,6 +188,25 @@ public sealed class MasqueradeOptionsBinderTests
         Assert.Contains("Masquerade:Isakmp:Lifetime (00:10:00)", warning);
         Assert.Contains("Masquerade:Esp:TableLifetime (00:30:00)", warning);
         Assert.Equal(TimeSpan.FromMinutes(30), binding.Options.Isakmp.Lifetime); // DESIGN §3.2: at least the ESP table lifetime
+    }
+
+    [Fact]
+    public void Routed_WithNoRules_Warns_ThatNothingFromOutsideReachesIt()
+    {
+        var config = ConfigurationSources.Build(Source.CommandLine, ("Masquerade:Routed:0", "10.0.0.9"));
+
+        var warning = Assert.Single(MasqueradeOptionsBinder.BindWithWarnings(config, FallbackPublic).Warnings);
+
+        Assert.Contains("Masquerade:Routed", warning);
+        Assert.Contains("-A forward -j ACCEPT", warning);
+    }
+
+    [Fact]
+    public void Routed_IsEmptyByDefault_SoNoInsideAddressIsReachableDirectly()
+    {
+        var options = MasqueradeOptionsBinder.Bind(ConfigurationSources.Build(Source.CommandLine), FallbackPublic);
+
+        Assert.Empty(options.Routed);
     }
 
     [Fact]
