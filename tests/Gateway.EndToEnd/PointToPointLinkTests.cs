@@ -28,6 +28,35 @@ public sealed class PointToPointLinkTests
     }
 
     [Fact]
+    public void OutsideLinkPpp_LinuxCookedCapture_PingFromAnInsideClient_CrossesMasqueradedToThePublicAddress()
+    {
+        // A TUN whose hardware type is PPP: libpcap captures it cooked (SLL), as it does a real pppd's ppp0.
+        using var topology = OutsideOverPointToPoint("ppp");
+        using var node = Vpnmasqd.StartOn(topology, "eth0", "ppp0");
+        node.WaitForwarding();
+
+        using var server = Tcpdump.Start(topology.Server, "ppp0", "icmp and src host 200.200.200.200");
+        var ping = topology.TryIn(topology.Client1, "ping -c 3 -i 0.2 -W 3 199.0.0.1");
+
+        Assert.True(ping.ExitCode == 0, $"ping over the cooked ppp outside link failed:\n{ping}\n{node.Log}");
+        Assert.Contains("200.200.200.200 > 199.0.0.1: ICMP echo request", server.FirstPacket());
+        Assert.Contains("outside ppp0 (linux-cooked, MTU 1500)", node.Log);
+    }
+
+    [Fact]
+    public void OutsideLinkOfAnotherType_IsRefusedWithOneLine_BeforeTheNodeStarts()
+    {
+        using var topology = OutsideOverPointToPoint("ieee80211");
+        using var node = Vpnmasqd.StartOn(topology, "eth0", "ppp0");
+
+        Assert.True(node.WaitForExit(TimeSpan.FromSeconds(30)), node.Log);
+        Assert.Equal(1, node.ExitCode);
+        Assert.Equal(
+            "vpnmasqd: interface ppp0 has libpcap link type Ieee80211 (105); vpnmasqd forwards on Ethernet, raw IP (ppp, tun, WireGuard) and Linux cooked links only",
+            node.Log.Trim());
+    }
+
+    [Fact]
     public async Task OutsideLinkRawIp_StrongSwanTunnelFromAnInsideClient_ComesUpWithNatTAndCarriesPings()
     {
         using var topology = OutsideOverPointToPoint();
@@ -95,12 +124,12 @@ public sealed class PointToPointLinkTests
     }
 
     /// <summary>The usual topology with the gateway's outside link a raw-IP ppp0 straight to the server.</summary>
-    private static Topology OutsideOverPointToPoint()
+    private static Topology OutsideOverPointToPoint(string linkType = "")
     {
         var topology = Topology.Up();
         try
         {
-            Shell.Run($"topo_outside_tun {topology.Prefix}");
+            Shell.Run($"topo_outside_tun {topology.Prefix} {linkType}");
             return topology;
         }
         catch

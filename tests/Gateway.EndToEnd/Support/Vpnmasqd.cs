@@ -79,6 +79,15 @@ internal sealed class Vpnmasqd : IDisposable
             throw new TimeoutException($"vpnmasqd in {Namespace} did not start forwarding:\n{Log}");
     }
 
+    /// <summary>Waits for the process to end by itself, and for its output to be read.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        _process.WaitForExit(); // the output events are done only after this overload returns
+        return true;
+    }
+
     /// <summary>Waits until the log holds <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
     public bool WaitForLog(string text, TimeSpan timeout)
     {
