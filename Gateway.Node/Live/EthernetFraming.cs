@@ -7,9 +7,9 @@ namespace VpnMasq.Node.Live;
 /// Frames from links without an Ethernet header (raw IP, Linux cooked) get one as they are captured, and lose it
 /// again as they are sent: the ingress pipeline, the front and replay all read one frame format, Ethernet, and
 /// need not know what link a frame came from. The addresses in the made-up header are zero: a point-to-point link
-/// has one next hop, and the send side never reads them. It costs nothing per frame beyond the 14 bytes: the copy
-/// out of libpcap's ring that every captured frame needs anyway (SharpPcap's GetPacket makes the same one) simply
-/// lands 14 bytes further in; sending strips the header as a slice, without a copy.
+/// has one next hop, and the send side never reads them. The cost per frame is 14 bytes more in the one copy out of
+/// libpcap's ring that every captured frame gets anyway (on Ethernet, SharpPcap's GetPacket makes it): no second
+/// copy; sending strips the header as a slice, without a copy either.
 /// </summary>
 internal static class EthernetFraming
 {

@@ -16,7 +16,17 @@ internal static class InboundCapture
 
     public static void Set(LibPcapLiveDevice device)
     {
-        if (SetDirection(device.Handle, PcapDirectionIn) != 0)
+        int result;
+        try
+        {
+            result = SetDirection(device.Handle, PcapDirectionIn);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new InvalidOperationException($"cannot capture only arriving packets on {device.Name}: {e.Message}", e);
+        }
+
+        if (result != 0)
             throw new InvalidOperationException($"cannot capture only arriving packets on {device.Name}: {device.LastError}");
     }
 

@@ -1,4 +1,6 @@
 using PacketDotNet;
+using SharpPcap;
+using SharpPcap.LibPcap;
 
 namespace VpnMasq.Node.Live;
 
@@ -24,12 +26,35 @@ internal static class LinkFramings
     public static LinkFraming Of(string interfaceName, LinkLayers datalink) => datalink switch
     {
         LinkLayers.Ethernet => LinkFraming.Ethernet,
-        // DLT_RAW is 12 on Linux, 14 on OpenBSD; 101 is its pcap-file number, which some libpcaps return.
-        LinkLayers.RawLegacy or LinkLayers.Raw or (LinkLayers)14 => LinkFraming.RawIp,
+        // DLT_RAW is 12 on Linux; 101 is its number in pcap files, which some libpcaps return instead.
+        LinkLayers.RawLegacy or LinkLayers.Raw => LinkFraming.RawIp,
         LinkLayers.LinuxSll => LinkFraming.LinuxCooked,
         _ => throw new InvalidOperationException(
             $"interface {interfaceName} has libpcap link type {datalink} ({(int)datalink}); vpnmasqd forwards on Ethernet, raw IP (ppp, tun, WireGuard) and Linux cooked links only"),
     };
+
+    /// <summary>
+    /// The framing libpcap gives on <paramref name="interfaceName"/>, from a capture opened and closed at once: a link
+    /// vpnmasqd cannot use is refused before the node joins its cluster, not after.
+    /// </summary>
+    public static LinkFraming Probe(string interfaceName)
+    {
+        var device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
+                     ?? throw new InvalidOperationException($"libpcap does not see interface {interfaceName}");
+        try
+        {
+            device.Open(new DeviceConfiguration { Mode = DeviceModes.None, Snaplen = 128 });
+            return Of(interfaceName, device.LinkType);
+        }
+        catch (PcapException e)
+        {
+            throw new InvalidOperationException($"cannot capture on {interfaceName}: {e.Message.Trim()} (run as root or with CAP_NET_RAW)", e);
+        }
+        finally
+        {
+            device.Close();
+        }
+    }
 
     public static string Name(this LinkFraming framing) => framing switch
     {

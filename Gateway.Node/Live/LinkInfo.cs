@@ -8,7 +8,7 @@ namespace VpnMasq.Node.Live;
 /// <summary>
 /// An interface's IPv4 address and its Ethernet address, read from the kernel; a point-to-point link (ppp, tun)
 /// has no Ethernet address (<see cref="Mac"/> is empty). Whether vpnmasqd can use the link is libpcap's word
-/// (<see cref="LinkPort.Probe"/>), not the address length's.
+/// (<see cref="LinkFramings.Probe"/>), not the address length's.
 /// </summary>
 internal sealed record LinkInfo(string Name, byte[] Mac, uint Address, int PrefixLength)
 {

@@ -47,26 +47,6 @@ internal sealed class LinkPort : IDisposable
     /// <summary>Known once <see cref="Start"/> has opened the capture.</summary>
     public LinkFraming Framing { get; private set; }
 
-    /// <summary>The framing libpcap gives on <paramref name="interfaceName"/>: a capture opened and closed at once, so a link vpnmasqd cannot use is refused before the node starts.</summary>
-    public static LinkFraming Probe(string interfaceName)
-    {
-        var device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
-                     ?? throw new InvalidOperationException($"libpcap does not see interface {interfaceName}");
-        try
-        {
-            device.Open(new DeviceConfiguration { Mode = DeviceModes.None, Snaplen = 128 });
-            return LinkFramings.Of(interfaceName, device.LinkType);
-        }
-        catch (PcapException e)
-        {
-            throw new InvalidOperationException($"cannot capture on {interfaceName}: {e.Message.Trim()} (run as root or with CAP_NET_RAW)", e);
-        }
-        finally
-        {
-            device.Close();
-        }
-    }
-
     public void Start()
     {
         try

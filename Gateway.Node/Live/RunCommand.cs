@@ -26,7 +26,7 @@ internal static class RunCommand
         var nodeSettings = NodeSettingsBinder.Bind(configuration);
         var inside = LinkInfo.Read(run.InsideInterface);
         var outside = LinkInfo.Read(run.OutsideInterface);
-        var framings = (Inside: LinkPort.Probe(inside.Name), Outside: LinkPort.Probe(outside.Name));
+        var framings = (Inside: LinkFramings.Probe(inside.Name), Outside: LinkFramings.Probe(outside.Name));
         var options = binding.Options with { InsideInterface = run.InsideInterface };
         if (options.PublicAddressAuto)
         {
@@ -95,9 +95,9 @@ internal static class RunCommand
                 ? $"seeds [{string.Join(",", nodeSettings.Seeds)}]"
                 : $"bootstrap by {nodeSettings.Discovery} discovery [{string.Join(",", nodeSettings.BootstrapEndpoints)}]";
             // Read before the first frame: the front fragments to what the link takes from the start.
-            var mtus = new LinkMtus(node.Ingress.Front.Settings, inside.Name, outside.Name, log);
-            mtus.Follow();
             var settings = node.Ingress.Front.Settings;
+            var mtus = new LinkMtus(settings, inside.Name, outside.Name, log);
+            mtus.Follow();
             log.Info($"vpnmasqd: inside {inside.Name} ({Ipv4Address.Format(inside.Address)}, {framings.Inside.Name()}, MTU {settings.LinkMtu(Side.Inside)}), " +
                      $"outside {outside.Name} ({framings.Outside.Name()}, MTU {settings.LinkMtu(Side.Outside)}), " +
                      $"public address {Ipv4Address.Format(options.PublicAddress)}{(options.PublicAddressAuto ? " (auto)" : "")}, " +
