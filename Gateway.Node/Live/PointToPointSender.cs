@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using VpnMasq.Protocols.Link;
 
 namespace VpnMasq.Node.Live;
@@ -27,7 +28,8 @@ internal sealed class PointToPointSender : IDisposable
         _link = new SocketAddress(AddressFamily.Packet, SockaddrLlLength);
         var bytes = _link.Buffer.Span;
         BinaryPrimitives.WriteUInt16BigEndian(bytes[ProtocolOffset..], EtherType.Ipv4);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes[IndexOffset..], IndexOf(interfaceName)); // host order, x86-64 and arm64 alike
+        int index = IndexOf(interfaceName);
+        MemoryMarshal.Write(bytes[IndexOffset..], in index); // the kernel reads sll_ifindex in host byte order
     }
 
     /// <summary>Sends one IP packet; a failure (link down, packet over the MTU) throws <see cref="SocketException"/>.</summary>
