@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace VpnMasq.EndToEnd.Support;
 
 /// <summary>
-/// A <c>vpnmasqd run</c> process in a gateway namespace, capturing eth0 (inside) and eth1 (outside),
+/// A <c>vpnmasqd run</c> process in a gateway namespace, capturing eth0 (inside) and eth1 (outside) or the links given,
 /// managing the namespace's kernel rules, with its SQLite journal in the run's directory.
 /// </summary>
 internal sealed class Vpnmasqd : IDisposable
