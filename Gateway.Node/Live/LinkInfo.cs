@@ -5,7 +5,11 @@ using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Node.Live;
 
-/// <summary>An interface's Ethernet address and IPv4 address, read from the kernel.</summary>
+/// <summary>
+/// An interface's IPv4 address and its Ethernet address, read from the kernel; a point-to-point link (ppp, tun)
+/// has no Ethernet address (<see cref="Mac"/> is empty). Whether vpnmasqd can use the link is libpcap's word
+/// (<see cref="LinkFramings.Probe"/>), not the address length's.
+/// </summary>
 internal sealed record LinkInfo(string Name, byte[] Mac, uint Address, int PrefixLength)
 {
     /// <exception cref="InvalidOperationException">No such interface, or it has no IPv4 address.</exception>
@@ -15,8 +19,6 @@ internal sealed record LinkInfo(string Name, byte[] Mac, uint Address, int Prefi
                   ?? throw new InvalidOperationException($"interface {name} does not exist (ip link show {name})");
         var ipv4 = nic.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
         var mac = nic.GetPhysicalAddress().GetAddressBytes();
-        if (mac.Length != 6)
-            throw new InvalidOperationException($"interface {name} is not an Ethernet interface");
         return new LinkInfo(name, mac, ipv4 is null ? 0 : Ipv4Address.FromIPAddress(ipv4.Address), ipv4?.PrefixLength ?? 0);
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using SharpPcap;
 using SharpPcap.LibPcap;
 using VpnMasq.Protocols.Ipv4;
@@ -11,6 +12,8 @@ namespace VpnMasq.Node.Live;
 /// address (never its own or injected ones, which libpcap shows too), learns neighbours from ARP, and
 /// injects frames with this interface's source address and the next hop's destination address.
 /// Frames whose next hop is not resolved yet wait briefly while an ARP request goes out.
+/// A point-to-point link (raw IP or Linux cooked: ppp, tun, WireGuard) has no addresses and one next hop:
+/// its packets arrive framed as Ethernet (<see cref="EthernetFraming"/>) and leave without the frame.
 /// </summary>
 internal sealed class LinkPort : IDisposable
 {
@@ -25,6 +28,7 @@ internal sealed class LinkPort : IDisposable
     private readonly Action<string, string> _onDrop;
 
     private readonly CaptureSettings _capture;
+    private PointToPointSender? _pointToPoint;
 
     public LinkPort(LinkInfo link, CaptureSettings capture, Action<byte[], TimeSpan> onFrame, Action<string, string> onDrop)
     {
@@ -39,6 +43,9 @@ internal sealed class LinkPort : IDisposable
 
     public LinkInfo Link { get; }
     public Neighbours Neighbours { get; }
+
+    /// <summary>Known once <see cref="Start"/> has opened the capture.</summary>
+    public LinkFraming Framing { get; private set; }
 
     public void Start()
     {
@@ -59,9 +66,21 @@ internal sealed class LinkPort : IDisposable
             throw new InvalidOperationException($"cannot capture on {Link.Name}: {e.Message.Trim()} (run as root or with CAP_NET_RAW)", e);
         }
 
-        _device.Filter = "arp or ip";
-        Neighbours.Refresh(resolving: true);
-        _device.OnPacketArrival += Arrived;
+        Framing = LinkFramings.Of(Link.Name, _device.LinkType);
+        if (Framing == LinkFraming.Ethernet)
+        {
+            _device.Filter = "arp or ip";
+            Neighbours.Refresh(resolving: true);
+            _device.OnPacketArrival += Arrived;
+        }
+        else
+        {
+            InboundCapture.Set(_device);
+            _device.Filter = "ip";
+            _pointToPoint = new PointToPointSender(Link.Name);
+            _device.OnPacketArrival += ArrivedPointToPoint;
+        }
+
         _device.StartCapture();
     }
 
@@ -80,12 +99,25 @@ internal sealed class LinkPort : IDisposable
         }
 
         // Only frames sent to this interface; the kernel keeps traffic for its own addresses.
-        if (etherType != EtherType.Ipv4 || !frame.AsSpan(0, 6).SequenceEqual(Link.Mac) || frame.Length < 34)
+        if (etherType == EtherType.Ipv4 && frame.AsSpan(0, 6).SequenceEqual(Link.Mac))
+            Deliver(frame, raw.Timeval);
+    }
+
+    /// <summary>A point-to-point link: every packet libpcap shows arrived (the capture is inbound only), for this host or through it.</summary>
+    private void ArrivedPointToPoint(object sender, PacketCapture capture)
+    {
+        var frame = Framing == LinkFraming.RawIp ? EthernetFraming.FromRawIp(capture.Data) : EthernetFraming.FromLinuxCooked(capture.Data);
+        if (frame is not null)
+            Deliver(frame, capture.Header.Timeval);
+    }
+
+    private void Deliver(byte[] frame, PosixTimeval time)
+    {
+        if (frame.Length < 34)
             return;
         uint destination = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30));
         if (destination == Link.Address && !AcceptsOwnAddress)
             return;
-        var time = raw.Timeval;
         _onFrame(frame, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
     }
 
@@ -97,6 +129,12 @@ internal sealed class LinkPort : IDisposable
     {
         if (frame.Length < 34)
             return;
+        if (_pointToPoint is { } link)
+        {
+            SendPointToPoint(link, frame);
+            return;
+        }
+
         uint nextHop = Neighbours.NextHop(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30)));
         lock (_waiting)
         {
@@ -127,6 +165,8 @@ internal sealed class LinkPort : IDisposable
     /// <summary>Sends what waited for a neighbour now known, and drops (counted) what waited too long.</summary>
     public void FlushWaiting()
     {
+        if (_pointToPoint is not null)
+            return; // nothing waits: a point-to-point link has no next hop to resolve
         // /proc is read outside the lock every captured frame's Send takes.
         Neighbours.Refresh(resolving: _waiting.Count > 0);
         foreach (uint stale in Neighbours.DueForProbe() ?? [])
@@ -172,6 +212,18 @@ internal sealed class LinkPort : IDisposable
         {
             // The frame is lost, not the gateway: count it; the capture goes on.
             _onDrop("transmit-failed", $"{frame.Length}-byte frame on {Link.Name}: {e.Message}");
+        }
+    }
+
+    private void SendPointToPoint(PointToPointSender link, byte[] frame)
+    {
+        try
+        {
+            link.Send(EthernetFraming.ToRawIp(frame));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _onDrop("transmit-failed", $"{frame.Length - EthernetHeader.UntaggedLength}-byte packet on {Link.Name}: {e.Message}");
         }
     }
 
@@ -226,6 +278,7 @@ internal sealed class LinkPort : IDisposable
         }
 
         _device.Close();
+        _pointToPoint?.Dispose();
     }
 
     public override string ToString() => $"{Link.Name} ({Ipv4Address.Format(Link.Address)})";

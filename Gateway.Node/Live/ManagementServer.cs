@@ -4,11 +4,12 @@ using System.Text.Json;
 using Akka.Actor;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
+using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Node.Live;
 
 /// <summary>
-/// The management HTTP API (DESIGN §5.3): <c>/healthz</c> and <c>/ready</c> without a token;
+/// The management HTTP API (DESIGN §5.3): <c>/healthz</c> ("ok", then each link with its framing and MTU) and <c>/ready</c> without a token;
 /// <c>/table</c> (this node's peers, JSON), <c>/counters</c>, <c>/flows</c> (this node's flow cache) and <c>/members</c> with the bearer token
 /// from <c>Management:TokenFile</c> when one is configured.
 /// </summary>
@@ -40,6 +41,14 @@ internal sealed class ManagementServer : IDisposable
         return counters;
     }
 
+    /// <summary>One line per link, as the front uses it now: "outside ppp0 raw-ip mtu 1400".</summary>
+    private string Links()
+    {
+        var settings = _node.Ingress.Front.Settings;
+        return $"inside {_gateway.Inside.Link.Name} {_gateway.Inside.Framing.Name()} mtu {settings.LinkMtu(Side.Inside)}\n" +
+               $"outside {_gateway.Outside.Link.Name} {_gateway.Outside.Framing.Name()} mtu {settings.LinkMtu(Side.Outside)}\n";
+    }
+
     public void Start()
     {
         _listener.Start();
@@ -62,7 +71,7 @@ internal sealed class ManagementServer : IDisposable
             switch (path)
             {
                 case "/healthz":
-                    await Write(response, 200, "ok\n").ConfigureAwait(false);
+                    await Write(response, 200, "ok\n" + Links()).ConfigureAwait(false);
                     break;
                 case "/ready":
                     bool ready = await _node.Readiness.CheckAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);

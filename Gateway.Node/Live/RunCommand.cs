@@ -26,6 +26,7 @@ internal static class RunCommand
         var nodeSettings = NodeSettingsBinder.Bind(configuration);
         var inside = LinkInfo.Read(run.InsideInterface);
         var outside = LinkInfo.Read(run.OutsideInterface);
+        var framings = (Inside: LinkFramings.Probe(inside.Name), Outside: LinkFramings.Probe(outside.Name));
         var options = binding.Options with { InsideInterface = run.InsideInterface };
         if (options.PublicAddressAuto)
         {
@@ -64,7 +65,7 @@ internal static class RunCommand
 
         try
         {
-            return await ServeAsync(run, nodeSettings, options, inside, outside, stop).ConfigureAwait(false);
+            return await ServeAsync(run, nodeSettings, options, inside, outside, framings, stop).ConfigureAwait(false);
         }
         finally
         {
@@ -74,7 +75,8 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ServeAsync(RunSettings run, NodeSettings nodeSettings, MasqueradeOptions options, LinkInfo inside, LinkInfo outside, CancellationTokenSource stop)
+    private static async Task<int> ServeAsync(RunSettings run, NodeSettings nodeSettings, MasqueradeOptions options, LinkInfo inside, LinkInfo outside,
+        (LinkFraming Inside, LinkFraming Outside) framings, CancellationTokenSource stop)
     {
         GatewayNode node;
         try
@@ -92,7 +94,12 @@ internal static class RunCommand
             string cluster = nodeSettings.Discovery == ClusterDiscovery.Seeds
                 ? $"seeds [{string.Join(",", nodeSettings.Seeds)}]"
                 : $"bootstrap by {nodeSettings.Discovery} discovery [{string.Join(",", nodeSettings.BootstrapEndpoints)}]";
-            log.Info($"vpnmasqd: inside {inside.Name} ({Ipv4Address.Format(inside.Address)}), outside {outside.Name}, " +
+            // Read before the first frame: the front fragments to what the link takes from the start.
+            var settings = node.Ingress.Front.Settings;
+            var mtus = new LinkMtus(settings, inside.Name, outside.Name, log);
+            mtus.Follow();
+            log.Info($"vpnmasqd: inside {inside.Name} ({Ipv4Address.Format(inside.Address)}, {framings.Inside.Name()}, MTU {settings.LinkMtu(Side.Inside)}), " +
+                     $"outside {outside.Name} ({framings.Outside.Name()}, MTU {settings.LinkMtu(Side.Outside)}), " +
                      $"public address {Ipv4Address.Format(options.PublicAddress)}{(options.PublicAddressAuto ? " (auto)" : "")}, " +
                      $"journal {nodeSettings.Journal} {(nodeSettings.Journal == JournalProvider.Sqlite ? nodeSettings.SqliteFile : "")}, " +
                      $"cluster {cluster}, kernel {(run.ManageKernel ? "managed" : "checked")}");
@@ -130,6 +137,7 @@ internal static class RunCommand
                 using var watcher = options.PublicAddressAuto
                     ? new Timer(_ => TimerWork.Guarded(log, "following the public address", () => FollowPublicAddress(node, run, log)), null, 2000, 2000)
                     : null;
+                using var mtuWatcher = new Timer(_ => TimerWork.Guarded(log, "following the link MTUs", mtus.Follow), null, 1000, 1000);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

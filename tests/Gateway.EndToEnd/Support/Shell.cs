@@ -9,7 +9,7 @@ namespace VpnMasq.EndToEnd.Support;
 /// </summary>
 internal static class Shell
 {
-    private static readonly string[] Libraries = ["scripts/e2e/topology.sh", "scripts/e2e/strongswan.sh", "scripts/pptp/pptp.sh", "scripts/e2e/pair.sh"];
+    private static readonly string[] Libraries = ["scripts/e2e/topology.sh", "scripts/e2e/strongswan.sh", "scripts/pptp/pptp.sh", "scripts/e2e/pair.sh", "scripts/e2e/tun-link.sh"];
 
     public sealed record Result(int ExitCode, string Output, string Error)
     {

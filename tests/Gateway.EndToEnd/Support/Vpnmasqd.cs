@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace VpnMasq.EndToEnd.Support;
 
 /// <summary>
-/// A <c>vpnmasqd run</c> process in a gateway namespace, capturing eth0 (inside) and eth1 (outside),
+/// A <c>vpnmasqd run</c> process in a gateway namespace, capturing eth0 (inside) and eth1 (outside) or the links given,
 /// managing the namespace's kernel rules, with its SQLite journal in the run's directory.
 /// </summary>
 internal sealed class Vpnmasqd : IDisposable
@@ -36,10 +36,17 @@ internal sealed class Vpnmasqd : IDisposable
     /// <param name="arguments">More <c>--Section:Key=value</c> settings (forwards, cluster, journal).</param>
     public static Vpnmasqd Start(Topology topology, params string[] arguments) => StartIn(topology, topology.Gateway, "node", arguments);
 
-    public static Vpnmasqd StartIn(Topology topology, string ns, string name, params string[] arguments)
+    public static Vpnmasqd StartIn(Topology topology, string ns, string name, params string[] arguments) =>
+        StartOn(topology, ns, name, "eth0", "eth1", arguments);
+
+    /// <summary>A node in the gateway namespace on other interfaces than eth0 and eth1 (a point-to-point link).</summary>
+    public static Vpnmasqd StartOn(Topology topology, string inside, string outside, params string[] arguments) =>
+        StartOn(topology, topology.Gateway, "node", inside, outside, arguments);
+
+    private static Vpnmasqd StartOn(Topology topology, string ns, string name, string inside, string outside, string[] arguments)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "netns", "exec", ns, "dotnet", Repository.Vpnmasqd, "run", "--inside", "eth0", "--outside", "eth1",
+        foreach (var a in new[] { "netns", "exec", ns, "dotnet", Repository.Vpnmasqd, "run", "--inside", inside, "--outside", outside,
                      "--manage-kernel", $"--Node:DataDir={Path.Combine(topology.Directory, name)}", "--Cluster:Port=0" })
             info.ArgumentList.Add(a);
         foreach (var a in arguments)
@@ -70,6 +77,29 @@ internal sealed class Vpnmasqd : IDisposable
     {
         if (!_forwarding.Task.Wait(timeout ?? TimeSpan.FromSeconds(60)))
             throw new TimeoutException($"vpnmasqd in {Namespace} did not start forwarding:\n{Log}");
+    }
+
+    /// <summary>Waits for the process to end by itself, and for its output to be read.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        _process.WaitForExit(); // the output events are done only after this overload returns
+        return true;
+    }
+
+    /// <summary>Waits until the log holds <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
+    public bool WaitForLog(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+                return false;
+            Thread.Sleep(50);
+        }
+
+        return true;
     }
 
     /// <summary>GET a management API path from inside the gateway namespace.</summary>
