@@ -7,9 +7,11 @@ using Akka.Management.Dsl;
 using Akka.Management.Cluster.Bootstrap;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Actors.Peers;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Flows;
 using AkkaCluster = Akka.Cluster.Cluster;
@@ -35,6 +37,7 @@ public sealed class GatewayNode : IAsyncDisposable
         Ingress = ingress;
         Settings = settings;
         Readiness = new ReadinessProbe(system, peers);
+        Loggers = host.Services.GetRequiredService<ILoggerFactory>();
     }
 
     public ActorSystem System { get; }
@@ -45,6 +48,9 @@ public sealed class GatewayNode : IAsyncDisposable
     public IngressPipeline Ingress { get; }
     public NodeSettings Settings { get; }
     public ReadinessProbe Readiness { get; }
+
+    /// <summary>The node's log (Akka's lines go there too); the node's host owns it and flushes it on shutdown.</summary>
+    public ILoggerFactory Loggers { get; }
     public FlowIndex FlowCache => Ingress.Cache;
     public string Address => AkkaCluster.Get(System).SelfAddress.ToString();
 
@@ -59,9 +65,11 @@ public sealed class GatewayNode : IAsyncDisposable
 
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime, CallerOwnsSignalsLifetime>();
+        builder.Logging.AddNodeConsole(settings.Logging);
         builder.Services.AddAkka(settings.SystemName, (akka, _) =>
         {
             akka.AddHocon(AkkaHocon.For(settings), HoconAddMode.Prepend);
+            akka.WithNodeLogging(settings.Logging);
 
             // The SQL plugin's own defaults (its class names among them): the sharding coordinator's
             // remember-entities store opens the journal before any PeerActor would load the extension.
