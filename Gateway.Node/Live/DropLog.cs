@@ -81,7 +81,7 @@ internal sealed partial class DropLog(ILogger logger, DropThrottle throttle)
         DropReason.OwnerUnavailable => "the peer's owner did not answer in time (Cluster:OwnerTimeout)",
         DropReason.TtlExceeded => "TTL exceeded; ICMP Time Exceeded sent back",
         DropReason.BadChecksum => "damaged: a header or transport checksum is wrong",
-        DropReason.Malformed => "malformed",
+        DropReason.Malformed => "a header too short or inconsistent to parse",
         DropReason.FragmentTimeout => "fragments did not complete in time",
         DropReason.FragmentInvalid => "a fragment that cannot be reassembled or forwarded",
         DropReason.NotIpv4 => "not IPv4",
