@@ -1,6 +1,5 @@
 using System.Globalization;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Management.Dsl;
@@ -107,7 +106,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var ingress = new IngressPipeline(front, cache, recorder, peers, settings.OwnerTimeout, settings.UseFlowCache);
         var node = new GatewayNode(host, system, peers, registry.Get<ActivityReporter>(), ingress, settings);
         var config = system.Settings.Config;
-        system.Log.Info(
+        node.Loggers.CreateLogger(LogCategories.Node).Info(
             $"node {node.Address}: journal {settings.Journal}, discovery {settings.Discovery} [{string.Join(",", settings.Seeds)}], " +
             $"split-brain resolver {config.GetString("akka.cluster.split-brain-resolver.active-strategy")} " +
             $"(stable after {config.GetString("akka.cluster.split-brain-resolver.stable-after")}), {settings.ShardCount} shards");
@@ -169,7 +168,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var bootstrap = ClusterBootstrap.Get(System);
         // What Akka.Management's HTTP endpoint would do on start: tell bootstrap where its own contact point is.
         bootstrap.Routes(ManagementRouteProviderSettings.Create(_contactPoint.SelfBaseUri, readOnly: true));
-        System.Log.Info($"cluster bootstrap: contact point {_contactPoint.SelfBaseUri}bootstrap/seed-nodes, " +
+        Loggers.CreateLogger(LogCategories.Node).Info($"cluster bootstrap: contact point {_contactPoint.SelfBaseUri}bootstrap/seed-nodes, " +
                         $"discovery {Settings.Discovery} [{string.Join(",", Settings.BootstrapEndpoints)}]");
         await bootstrap.Start().ConfigureAwait(false);
     }
