@@ -74,6 +74,23 @@ public sealed class DropLogTests
         Assert.Equal(0, _logger.Collector.Count);
     }
 
+    [Fact]
+    public void ThrottledDrop_AllocatesNothing()
+    {
+        var log = Log();
+        var drop = Drop(DropReason.NoMapping, ProtocolLabel.Udp, Direction.Inbound, Client);
+        log.Dropped(drop); // the line, and the pair's entry
+        log.Dropped(drop); // every method on the throttled path compiled
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            log.Dropped(drop);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(1, _logger.Collector.Count);
+    }
+
     [Theory]
     [InlineData(DropReason.EspInitBlocked, "temporarily blocked")]
     [InlineData(DropReason.AhNotMasqueradable, "AH cannot be masqueraded")]
