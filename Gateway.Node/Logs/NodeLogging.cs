@@ -13,9 +13,7 @@ internal static class NodeLogging
     public static ILoggingBuilder AddNodeConsole(this ILoggingBuilder logging, LoggingSettings settings)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(settings.Default);
-        foreach (var (category, level) in settings.Categories)
-            logging.AddFilter(category, level);
+        logging.AddNodeLevels(settings);
         logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
@@ -23,6 +21,15 @@ internal static class NodeLogging
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             console.ColorBehavior = LoggerColorBehavior.Disabled;
         });
+        return logging;
+    }
+
+    /// <summary>The levels as filter rules: the same rules <c>Logging:LogLevel</c> would make in any .NET host.</summary>
+    public static ILoggingBuilder AddNodeLevels(this ILoggingBuilder logging, LoggingSettings settings)
+    {
+        logging.SetMinimumLevel(settings.Default);
+        foreach (var (category, level) in settings.Categories)
+            logging.AddFilter(category, level);
         return logging;
     }
 
