@@ -27,7 +27,7 @@ internal static class LoggingSettingsBinder
         RequireKnownKeys(logging, "LogLevel", "Level");
         var levels = logging.GetSection("LogLevel");
         if (!string.IsNullOrEmpty(levels.Value))
-            throw Bad(levels, levels.Value, $"expected a section of categories, e.g. {DefaultKey}");
+            throw Bad(levels, levels.Value, $"is a single value where categories belong (did you mean {DefaultKey} or {ShorthandKey}?)");
 
         var settings = new LoggingSettings();
         var categories = new Dictionary<string, LogLevel>(StringComparer.OrdinalIgnoreCase);

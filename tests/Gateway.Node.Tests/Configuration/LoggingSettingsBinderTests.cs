@@ -111,6 +111,15 @@ public sealed class LoggingSettingsBinderTests
     }
 
     [Fact]
+    public void LevelGivenToLogLevelItself_IsAnErrorPointingAtTheDefaultKeys()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => LoggingSettingsBinder.Bind(ConfigurationSources.FromArgs("run", "--Logging:LogLevel=Debug")));
+
+        Assert.Equal("Logging:LogLevel", error.Key);
+        Assert.Contains("did you mean Logging:LogLevel:Default or Logging:Level?", error.Message);
+    }
+
+    [Fact]
     public void NodeSettingsBinder_CarriesTheLoggingSection()
     {
         var settings = NodeSettingsBinder.Bind(ConfigurationSources.FromArgs("run", "--Logging:LogLevel:VpnMasq.Drops=Warning"));
