@@ -3,25 +3,23 @@ using VpnMasq.Protocols.Masquerade;
 namespace VpnMasq.Node.Live;
 
 /// <summary>
-/// Decides which drops get a log line: the first of each (peer, reason), then at most one per
-/// <see cref="Interval"/>, which says how many such drops there were since the line before.
-/// At most <see cref="Capacity"/> pairs are remembered, so a flood from spoofed sources cannot grow
-/// memory: pairs quiet for a whole interval are forgotten first (their next drop is due a line anyway; what
-/// they held back goes unreported),
-/// and while the table is still full, drops of pairs not in it share one throttled line per interval.
-/// A drop that gets no line allocates nothing.
+/// Decides which drops get a log line: the first of each (peer, reason), then at most one per interval, which
+/// says how many such drops there were since the line before. At most <see cref="Capacity"/> pairs are
+/// remembered, so a flood from spoofed sources cannot grow memory: pairs quiet for a whole interval are
+/// forgotten first (their next drop is due a line anyway; what they held back goes unreported), and while the
+/// table is still full, drops of pairs not in it share one throttled line per interval. A drop that gets no
+/// line allocates nothing.
 /// </summary>
 internal sealed class DropThrottle(TimeProvider clock, TimeSpan interval, int capacity = DropThrottle.DefaultCapacity)
 {
-    /// <summary>4096 pairs, about 300 KiB at most: more peers than drop frames in any ten seconds that are not an attack.</summary>
+    /// <summary>4096 pairs, under half a MiB with the dictionary's slack: more peers than drop frames in ten seconds short of an attack.</summary>
     public const int DefaultCapacity = 4096;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(uint Peer, DropReason Reason), Pair> _pairs = [];
     private readonly Pair _untracked = new();
-    private long _lastSweep;
+    private long? _lastSweep;
 
-    public TimeSpan Interval => interval;
     public int Capacity => capacity;
 
     /// <summary>
@@ -55,7 +53,7 @@ internal sealed class DropThrottle(TimeProvider clock, TimeSpan interval, int ca
     /// <summary>At most once an interval, so a full table costs one pass per interval, not one per drop.</summary>
     private void ForgetQuietPairs(long now)
     {
-        if (_lastSweep != 0 && clock.GetElapsedTime(_lastSweep, now) < interval)
+        if (_lastSweep is { } last && clock.GetElapsedTime(last, now) < interval)
             return;
         _lastSweep = now;
         foreach (var (key, pair) in _pairs)
