@@ -6,7 +6,7 @@ namespace VpnMasq.Node.Cluster;
 
 /// <summary>
 /// The HOCON a node runs with, derived from <see cref="NodeSettings"/> alone, so what a node does is
-/// visible in one place (and printed at debug level on start).
+/// visible in one place (and printed at debug level on start). Logging is not here: see <see cref="Logs.NodeLogging"/>.
 /// </summary>
 public static class AkkaHocon
 {
@@ -15,8 +15,6 @@ public static class AkkaHocon
         var hocon = new StringBuilder();
         hocon.AppendLine(CultureInfo.InvariantCulture, $$"""
             akka {
-              loglevel = {{s.LogLevel}}
-              loggers = ["Akka.Event.DefaultLogger"]
               # The caller owns process signals and exit (vpnmasqd run: graceful leave, then a second signal exits at once).
               coordinated-shutdown.run-by-clr-shutdown-hook = off
               actor.provider = cluster

@@ -1,15 +1,16 @@
 using System.Globalization;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Management.Dsl;
 using Akka.Management.Cluster.Bootstrap;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Actors.Peers;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Flows;
 using AkkaCluster = Akka.Cluster.Cluster;
@@ -35,6 +36,7 @@ public sealed class GatewayNode : IAsyncDisposable
         Ingress = ingress;
         Settings = settings;
         Readiness = new ReadinessProbe(system, peers);
+        Loggers = host.Services.GetRequiredService<ILoggerFactory>();
     }
 
     public ActorSystem System { get; }
@@ -45,6 +47,9 @@ public sealed class GatewayNode : IAsyncDisposable
     public IngressPipeline Ingress { get; }
     public NodeSettings Settings { get; }
     public ReadinessProbe Readiness { get; }
+
+    /// <summary>The node's log (Akka's lines go there too); the node's host owns it and flushes it on shutdown.</summary>
+    public ILoggerFactory Loggers { get; }
     public FlowIndex FlowCache => Ingress.Cache;
     public string Address => AkkaCluster.Get(System).SelfAddress.ToString();
 
@@ -59,9 +64,11 @@ public sealed class GatewayNode : IAsyncDisposable
 
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime, CallerOwnsSignalsLifetime>();
+        builder.Logging.AddNodeConsole(settings.Logging);
         builder.Services.AddAkka(settings.SystemName, (akka, _) =>
         {
             akka.AddHocon(AkkaHocon.For(settings), HoconAddMode.Prepend);
+            akka.WithNodeLogging(settings.Logging);
 
             // The SQL plugin's own defaults (its class names among them): the sharding coordinator's
             // remember-entities store opens the journal before any PeerActor would load the extension.
@@ -99,7 +106,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var ingress = new IngressPipeline(front, cache, recorder, peers, settings.OwnerTimeout, settings.UseFlowCache);
         var node = new GatewayNode(host, system, peers, registry.Get<ActivityReporter>(), ingress, settings);
         var config = system.Settings.Config;
-        system.Log.Info(
+        node.Loggers.CreateLogger(LogCategories.Node).Info(
             $"node {node.Address}: journal {settings.Journal}, discovery {settings.Discovery} [{string.Join(",", settings.Seeds)}], " +
             $"split-brain resolver {config.GetString("akka.cluster.split-brain-resolver.active-strategy")} " +
             $"(stable after {config.GetString("akka.cluster.split-brain-resolver.stable-after")}), {settings.ShardCount} shards");
@@ -161,7 +168,7 @@ public sealed class GatewayNode : IAsyncDisposable
         var bootstrap = ClusterBootstrap.Get(System);
         // What Akka.Management's HTTP endpoint would do on start: tell bootstrap where its own contact point is.
         bootstrap.Routes(ManagementRouteProviderSettings.Create(_contactPoint.SelfBaseUri, readOnly: true));
-        System.Log.Info($"cluster bootstrap: contact point {_contactPoint.SelfBaseUri}bootstrap/seed-nodes, " +
+        Loggers.CreateLogger(LogCategories.Node).Info($"cluster bootstrap: contact point {_contactPoint.SelfBaseUri}bootstrap/seed-nodes, " +
                         $"discovery {Settings.Discovery} [{string.Join(",", Settings.BootstrapEndpoints)}]");
         await bootstrap.Start().ConfigureAwait(false);
     }

@@ -1,3 +1,5 @@
+using VpnMasq.Node.Logs;
+
 namespace VpnMasq.Node.Cluster;
 
 public enum JournalProvider
@@ -40,8 +42,8 @@ public sealed record NodeSettings
 {
     public string SystemName { get; init; } = "vpnmasq";
 
-    /// <summary>Akka's log level (DEBUG, INFO, WARNING, ERROR).</summary>
-    public string LogLevel { get; init; } = "INFO";
+    /// <summary>What the node and Akka log (<c>Logging:*</c>), to the console.</summary>
+    public LoggingSettings Logging { get; init; } = new();
     public string Hostname { get; init; } = "127.0.0.1";
 
     /// <summary>0 picks a free port (replay, tests).</summary>

@@ -6,7 +6,7 @@ using static VpnMasq.Node.Configuration.SectionValues;
 namespace VpnMasq.Node.Configuration;
 
 /// <summary>
-/// Binds the <c>Node</c>, <c>Persistence</c> and <c>Cluster</c> sections (DESIGN §5.3) into
+/// Binds the <c>Node</c>, <c>Persistence</c>, <c>Cluster</c> and <c>Logging</c> sections (DESIGN §5.3) into
 /// <see cref="NodeSettings"/>, strictly: an unknown key or an unusable value names the key.
 /// </summary>
 internal static class NodeSettingsBinder
@@ -80,6 +80,7 @@ internal static class NodeSettingsBinder
             ConnectionString = connection,
             SnapshotEvery = Integer(persistence.GetSection("SnapshotEvery"), defaults.SnapshotEvery, 1),
             DataDirectory = Text(node.GetSection("DataDir")) is { Length: > 0 } dir ? Path.GetFullPath(dir) : defaults.DataDirectory,
+            Logging = LoggingSettingsBinder.Bind(configuration),
         };
     }
 }

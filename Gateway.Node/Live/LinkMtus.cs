@@ -1,5 +1,6 @@
 using System.Globalization;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Node.Live;
@@ -9,7 +10,7 @@ namespace VpnMasq.Node.Live;
 /// renegotiates its MTU, and the front must fragment (or answer Fragmentation Needed) to what the link takes now.
 /// Polled, like the public address: a change shows within a tick, and one read of /sys per link costs nothing.
 /// </summary>
-internal sealed class LinkMtus(MasqueradeSettings settings, string inside, string outside, ILoggingAdapter log)
+internal sealed class LinkMtus(MasqueradeSettings settings, string inside, string outside, ILogger log)
 {
     private int _inside;
     private int _outside;

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 using VpnMasq.Actors;
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Node.Cluster;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Node.Live;
@@ -15,7 +16,9 @@ namespace VpnMasq.Node.Live;
 internal sealed class LiveGateway : IDisposable
 {
     private readonly GatewayNode _node;
-    private readonly ILoggingAdapter _log;
+    private readonly ILogger _log;
+    private readonly ILogger _linkDropLog;
+    private readonly DropLog _dropLog;
     private readonly Timer _flush;
     private readonly FlowOrder _order;
     private readonly WarningThrottle _linkDropWarnings = new(TimeSpan.FromSeconds(10));
@@ -26,12 +29,14 @@ internal sealed class LiveGateway : IDisposable
     public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture)
     {
         _node = node;
-        _log = Logging.GetLogger(node.System, "vpnmasqd.live");
+        _log = node.Loggers.CreateLogger(LogCategories.Live);
+        _linkDropLog = node.Loggers.CreateLogger(LogCategories.Drops);
+        _dropLog = new DropLog(node.Loggers, TimeProvider.System);
         node.Ingress.Front.Settings.InsideAddress = inside.Address;
         _order = new FlowOrder(Emit, e =>
         {
             CountDrop("internal-error");
-            _log.Error(e, "decision failed");
+            _log.LogError(e, "decision failed");
         });
         Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountLinkDrop);
         Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountLinkDrop) { AcceptsOwnAddress = true };
@@ -86,7 +91,7 @@ internal sealed class LiveGateway : IDisposable
         catch (Exception e)
         {
             CountDrop("internal-error");
-            _log.Error(e, "decision failed");
+            _log.LogError(e, "decision failed");
             return;
         }
 
@@ -100,8 +105,7 @@ internal sealed class LiveGateway : IDisposable
         {
             case VerdictAction.Drop:
                 CountDrop(verdict.Reason.Code());
-                if (_log.IsDebugEnabled)
-                    _log.Debug("drop {0} {1} peer {2}: {3}", decision.Direction, verdict.Protocol, Protocols.Ipv4.Ipv4Address.Format(verdict.Peer), verdict.Reason.Code());
+                _dropLog.Dropped(decision);
 
                 // What the gateway answers about a frame it refused (ICMP error, TCP reset), already rate-limited.
                 foreach (var reply in verdict.Extra ?? [])
@@ -132,7 +136,7 @@ internal sealed class LiveGateway : IDisposable
     {
         CountDrop(reason);
         if (_linkDropWarnings.ShouldLog(reason, out long since))
-            _log.Warning("drop {0}: {1} ({2} such drops since the last warning)", reason, detail, since);
+            _linkDropLog.LogWarning("drop {Reason}: {Detail} ({Since} such drops since the last warning)", reason, detail, since);
     }
 
     private void CountDrop(string reason) => _drops.AddOrUpdate(DropKeys.GetOrAdd(reason, static r => "drop:" + r), 1, static (_, n) => n + 1);

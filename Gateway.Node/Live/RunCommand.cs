@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Configuration;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade;
 
@@ -90,7 +91,7 @@ internal static class RunCommand
 
         await using (node.ConfigureAwait(false))
         {
-            var log = Logging.GetLogger(node.System, "vpnmasqd");
+            var log = node.Loggers.CreateLogger(LogCategories.Node);
             string cluster = nodeSettings.Discovery == ClusterDiscovery.Seeds
                 ? $"seeds [{string.Join(",", nodeSettings.Seeds)}]"
                 : $"bootstrap by {nodeSettings.Discovery} discovery [{string.Join(",", nodeSettings.BootstrapEndpoints)}]";
@@ -156,7 +157,7 @@ internal static class RunCommand
     private static extern void ExitNow(int status);
 
     /// <summary>DESIGN §3.7: the public address follows the outside interface; mappings on the old one close at once.</summary>
-    private static void FollowPublicAddress(GatewayNode node, RunSettings run, ILoggingAdapter log)
+    private static void FollowPublicAddress(GatewayNode node, RunSettings run, ILogger log)
     {
         uint now = LinkInfo.Read(run.OutsideInterface).Address;
         var front = node.Ingress.Front;

@@ -1,11 +1,11 @@
-using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace VpnMasq.Node.Live;
 
 internal static class TimerWork
 {
     /// <summary>A timer's work: an exception there would end the process; it is logged, and the next tick tries again.</summary>
-    public static void Guarded(ILoggingAdapter log, string what, Action work)
+    public static void Guarded(ILogger log, string what, Action work)
     {
         try
         {
@@ -13,7 +13,7 @@ internal static class TimerWork
         }
         catch (Exception e)
         {
-            log.Error(e, "vpnmasqd: {0} failed: {1}", what, e.Message);
+            log.LogError(e, "vpnmasqd: {What} failed: {Problem}", what, e.Message);
         }
     }
 }

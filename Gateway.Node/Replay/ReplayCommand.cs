@@ -5,6 +5,7 @@ using Akka.Actor;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Configuration;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
@@ -26,7 +27,7 @@ internal static class ReplayCommand
     private static readonly NodeSettings ReplayNodeSettings = new()
     {
         SystemName = "vpnmasq-replay",
-        LogLevel = "WARNING",
+        Logging = LoggingSettings.WarningsOnly,
         Hostname = "127.0.0.1",
         Port = 0,
         Journal = JournalProvider.InMemory,

@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Actor;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Checksums;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
@@ -56,7 +57,7 @@ internal static class JournalLoad
 
     private static async Task MeasureAsync(string name, NodeSettings journal, int peers, int flows)
     {
-        var settings = journal with { Port = 0, LogLevel = "WARNING", SweepInterval = TimeSpan.Zero, UseFlowCache = false };
+        var settings = journal with { Port = 0, Logging = LoggingSettings.WarningsOnly, SweepInterval = TimeSpan.Zero, UseFlowCache = false };
         var options = new MasqueradeOptions { PublicAddress = Public };
         var remotes = Enumerable.Range(0, peers).Select(i => Ipv4Address.Parse("198.18.0.1") + (uint)i).ToList();
         var at = DateTime.UtcNow - DateTime.UnixEpoch;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Newtonsoft.Json;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Configuration;
+using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Ipv4;
 
 namespace VpnMasq.Node.Tests.Cluster;
@@ -19,7 +20,7 @@ public sealed class BootstrapContactPointTests
     private static readonly NodeSettings Single = new()
     {
         SystemName = "vpnmasq-contact",
-        LogLevel = "WARNING",
+        Logging = LoggingSettings.WarningsOnly,
         Hostname = "127.0.0.1",
         Port = 0,
         Journal = JournalProvider.InMemory,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Configuration;
+using VpnMasq.Node.Logs;
 using VpnMasq.Node.Tests.Configuration;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade;
@@ -30,7 +31,7 @@ public sealed class JournalRestartTests
         var settings = new NodeSettings
         {
             SystemName = "vpnmasq-restart",
-            LogLevel = "WARNING",
+            Logging = LoggingSettings.WarningsOnly,
             Hostname = "127.0.0.1",
             Port = 0,
             Journal = journal,
