@@ -1,0 +1,134 @@
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Events;
+
+namespace VpnMasq.Protocols.Tests.Masquerade.Hostile;
+
+/// <summary>
+/// Two gateways with the same <see cref="BystanderFlows"/>: the target sees the hostile frames, the twin never
+/// does. After each hostile frame, <see cref="AssertBystandersUnaffected"/> checks the bystanders' table rows
+/// and then sends every bystander flow's next frames to both, which must come out byte for byte the same.
+/// </summary>
+internal sealed class HostileRun
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
+    private readonly BystanderFlows _flows;
+
+    public HostileRun(Func<MasqueradeOptions, MasqueradeOptions>? configure = null)
+    {
+        Target = GatewayUnderTest.Create(configure);
+        Twin = GatewayUnderTest.Create(configure);
+        _ = new BystanderFlows(Target);
+        _flows = new BystanderFlows(Twin);
+        Assert.Equal(BystanderFlows.RowsOf(Twin.Gateway), BystanderFlows.RowsOf(Target.Gateway));
+    }
+
+    public GatewayUnderTest Target { get; }
+    public GatewayUnderTest Twin { get; }
+
+    /// <summary>The clock both gateways share.</summary>
+    public TimeSpan Now => Target.Now;
+
+    /// <summary>The hostile frame, to the target only, a step after the last frame. No exception may escape.</summary>
+    public HostileOutcome Hit(byte[] frame, Direction? direction = null)
+    {
+        Advance();
+        var input = frame.ToArray();
+        var verdict = default(Verdict);
+        var thrown = Record.Exception(() => verdict = Target.Gateway.Process(input, direction, Now, Target.Events));
+        Assert.Null(thrown);
+        return HostileOutcome.Of(frame, input, verdict);
+    }
+
+    /// <summary><see cref="Hit"/>, then <see cref="AssertBystandersUnaffected"/>.</summary>
+    public HostileOutcome HitAndCheck(byte[] frame, Direction? direction = null)
+    {
+        var outcome = Hit(frame, direction);
+        AssertBystandersUnaffected();
+        return outcome;
+    }
+
+    /// <summary>
+    /// The bystanders' rows are as on the twin; then each flow's next frames, both directions, are forwarded by
+    /// both gateways with the same verdict and the same bytes, and the rows still agree afterwards.
+    /// </summary>
+    public void AssertBystandersUnaffected()
+    {
+        Assert.Equal(BystanderFlows.RowsOf(Twin.Gateway), BystanderFlows.RowsOf(Target.Gateway));
+        Advance();
+        foreach (var frame in _flows.NextFrames())
+        {
+            var expected = Twin.Send(frame);
+            var actual = Target.Send(frame);
+            Assert.Equal(VerdictAction.Forward, expected.Verdict.Action);
+            Assert.Equal(expected.Verdict with { Extra = null }, actual.Verdict with { Extra = null });
+            Assert.Equal(expected.Outputs.Count, actual.Outputs.Count);
+            for (int i = 0; i < expected.Outputs.Count; i++)
+            {
+                Assert.Equal(expected.Outputs[i].Side, actual.Outputs[i].Side);
+                Assert.Equal(expected.Outputs[i].Frame, actual.Outputs[i].Frame);
+            }
+        }
+
+        Assert.Equal(BystanderFlows.RowsOf(Twin.Gateway), BystanderFlows.RowsOf(Target.Gateway));
+    }
+
+    private void Advance()
+    {
+        Target.Now += Step;
+        Twin.Now = Target.Now;
+    }
+
+    /// <summary>Events the target emitted for frames of hosts other than the bystanders.</summary>
+    public IEnumerable<PeerEvent> Events => Target.Events;
+}
+
+/// <summary>
+/// The verdict on a hostile frame and the frames it sends, leaving out ICMP the gateway originates back to the
+/// frame's sender (time exceeded, unreachable): that is the gateway's answer, not the frame passing through.
+/// </summary>
+internal sealed record HostileOutcome(Verdict Verdict, IReadOnlyList<OutputFrame> Sent)
+{
+    public static HostileOutcome Of(byte[] original, byte[] input, Verdict verdict)
+    {
+        uint sender = TestFrames.Dissect(original).Source;
+        var sent = new List<OutputFrame>();
+        if (verdict.SendInput)
+            sent.Add(new OutputFrame(input, verdict.Side));
+        sent.AddRange(verdict.Extra ?? []);
+        sent.RemoveAll(o => IsAnswerTo(o.Frame, sender));
+        return new HostileOutcome(verdict, sent);
+    }
+
+    public void AssertDropped(DropReason reason)
+    {
+        Assert.Equal((VerdictAction.Drop, reason), (Verdict.Action, Verdict.Reason));
+        Assert.Empty(Sent);
+    }
+
+    public void AssertHeld()
+    {
+        Assert.Equal(VerdictAction.Hold, Verdict.Action);
+        Assert.Empty(Sent);
+    }
+
+    /// <summary>Forwarded: every frame sent goes out on <paramref name="side"/> with valid checksums.</summary>
+    public IReadOnlyList<byte[]> AssertForwarded(Side side)
+    {
+        Assert.Equal(VerdictAction.Forward, Verdict.Action);
+        Assert.NotEmpty(Sent);
+        foreach (var output in Sent)
+        {
+            Assert.Equal(side, output.Side);
+            GatewayUnderTest.AssertValid(output.Frame);
+        }
+
+        return Sent.Select(o => o.Frame).ToList();
+    }
+
+    private static bool IsAnswerTo(byte[] frame, uint sender)
+    {
+        var d = TestFrames.Dissect(frame);
+        return d.IsOk && d.Protocol == IpProtocol.Icmp && sender != 0 && d.Destination == sender;
+    }
+}
