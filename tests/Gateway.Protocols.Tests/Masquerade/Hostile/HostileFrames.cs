@@ -82,6 +82,13 @@ internal static class HostileFrames
         return Ethernet(datagram);
     }
 
+    /// <summary>One hand-built fragment: <paramref name="payload"/> at <paramref name="offset"/> bytes of datagram <paramref name="id"/>.</summary>
+    public static byte[] Fragment(uint source, uint destination, byte protocol, ushort id, int offset, bool more, byte[] payload)
+    {
+        var ip = new Ipv4Fields(source, destination, protocol, 0, id, MoreFragments: more, FragmentOffsetBytes: offset);
+        return Ethernet(Support.Datagrams.BuildUnchecked(ip, payload));
+    }
+
     private static void FixHeaderChecksum(byte[] frame, int headerLength)
     {
         var header = frame.AsSpan(Ip, Math.Min(headerLength, frame.Length - Ip));

@@ -11,7 +11,8 @@ namespace VpnMasq.Protocols.Tests.Masquerade.Hostile;
 /// </summary>
 internal sealed class HostileRun
 {
-    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
+    // Short, so that a fragment train checked frame by frame still completes within the fragment timeout.
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
     private readonly BystanderFlows _flows;
 
     public HostileRun(Func<MasqueradeOptions, MasqueradeOptions>? configure = null)
@@ -29,7 +30,7 @@ internal sealed class HostileRun
     /// <summary>The clock both gateways share.</summary>
     public TimeSpan Now => Target.Now;
 
-    /// <summary>The hostile frame, to the target only, a step after the last frame. No exception may escape.</summary>
+    /// <summary>The hostile frame, to the target only, a step (0.1 s) after the last frame. No exception may escape.</summary>
     public HostileOutcome Hit(byte[] frame, Direction? direction = null)
     {
         Advance();
