@@ -15,5 +15,4 @@ public sealed class HostileRunTests
 
         Assert.ThrowsAny<XunitException>(run.AssertBystandersUnaffected);
     }
-
 }
