@@ -189,35 +189,4 @@ public sealed partial class PeerState
     private static bool IsPptpControl(PortMapping mapping) =>
         mapping.Protocol == IpProtocol.Tcp
         && (mapping.ViaForward ? mapping.InsidePort : mapping.RemotePort) == PptpControlMessage.TcpPort;
-
-    /// <summary>
-    /// Keeps the peer within its entry limit: evicts the least recently used port or ICMP mapping.
-    /// False when nothing can be evicted (the table is full of ESP/ISAKMP/PPTP state).
-    /// </summary>
-    private bool MakeRoom(TimeSpan now)
-    {
-        if (EntryCount < Options.Limits.EntriesPerPeer)
-            return true;
-        PortMapping? oldest = null;
-        foreach (var mapping in Ports.Mappings)
-        {
-            if (oldest is null || mapping.LastSeen < oldest.LastSeen)
-                oldest = mapping;
-        }
-
-        IcmpMapping? oldestIcmp = null;
-        foreach (var mapping in Icmp.Mappings)
-        {
-            if (oldestIcmp is null || mapping.LastSeen < oldestIcmp.LastSeen)
-                oldestIcmp = mapping;
-        }
-
-        if (oldestIcmp is not null && (oldest is null || oldestIcmp.LastSeen < oldest.LastSeen))
-            Emit(new IcmpUnmapped(now, oldestIcmp.PublicId, RemovalCause.Evicted));
-        else if (oldest is not null)
-            Unmap(oldest, RemovalCause.Evicted, now);
-        else
-            return false;
-        return true;
-    }
 }

@@ -61,14 +61,14 @@ internal sealed class BystanderFlows
     public ushort OutsideCallId { get; }
 
     /// <summary>
-    /// The next frame of every flow, each direction: all are forwarded on an engine no hostile frame touched.
-    /// TCP sequence numbers advance as if every frame was delivered.
+    /// The next frame of every flow, each direction (only the VPN sessions' with <paramref name="vpnOnly"/>): all are
+    /// forwarded on an engine no hostile frame touched. TCP sequence numbers advance as if every frame was delivered.
     /// </summary>
-    public IReadOnlyList<byte[]> NextFrames()
+    public IReadOnlyList<byte[]> NextFrames(bool vpnOnly = false)
     {
         uint n = _sequence++;
-        return
-        [
+        var vpn = new[]
+        {
             Ike.EspOut(HostC, EspOutboundSpi, n),
             Ike.EspIn(EspInboundSpi, n),
             Ike.IsakmpOut(HostC, InitiatorCookie, ResponderCookie),
@@ -77,6 +77,12 @@ internal sealed class BystanderFlows
             GreFrame(Remote, Public, OutsideCallId, n),
             InsideSends(_pptp.Tcp, PptpMessage(PptpControlType.SetLinkInfo, peerCallId: ServerCallId)),
             RemoteSends(_pptp.Tcp, PptpMessage(PptpControlType.WanErrorNotify, peerCallId: OutsideCallId)),
+        };
+        if (vpnOnly)
+            return vpn;
+        return
+        [
+            .. vpn,
             UdpFrame(HostE, 5000, Remote, 53, [(byte)n]),
             UdpFrame(Remote, 53, Public, _udpPort, [(byte)n]),
             InsideSends(_web, [(byte)n]),
@@ -112,6 +118,22 @@ internal sealed class BystanderFlows
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The rows of the established VPN sessions alone: host C's SA and answered exchange, host D's call and its control
+    /// connection. Floods may evict plain mappings and make exchanges for host C (the latest ISAKMP speaker); never these.
+    /// </summary>
+    public static IReadOnlyList<object> VpnSessionRowsOf(MasqueradeGateway gateway)
+    {
+        var s = gateway.Peers[Remote].TakeSnapshot();
+        return
+        [
+            .. s.Esp.Where(r => r.Inside == HostC && r.OutboundSpi == EspOutboundSpi),
+            .. s.Isakmp.Where(r => r.Inside == HostC && r.InitiatorCookie == InitiatorCookie),
+            .. s.Calls.Where(r => r.Inside == HostD),
+            .. s.Ports.Where(r => r.Inside == HostD),
+        ];
     }
 
     private static byte[] InsideSends(TcpConversation tcp, byte[] data)

@@ -74,14 +74,76 @@ internal sealed class HostileRun
         Assert.Equal(BystanderFlows.RowsOf(Twin.Gateway), BystanderFlows.RowsOf(Target.Gateway));
     }
 
+    /// <summary>
+    /// As <see cref="AssertBystandersUnaffected"/> for the VPN sessions alone (host C's SA and exchange, host D's call):
+    /// after a flood of new flows, plain mappings may have been evicted, these may not.
+    /// </summary>
+    public void AssertVpnSessionsUnaffected()
+    {
+        var before = BystanderFlows.VpnSessionRowsOf(Twin.Gateway);
+        Assert.Equal(4, before.Count);
+        Assert.Equal(before, BystanderFlows.VpnSessionRowsOf(Target.Gateway));
+        Advance();
+        foreach (var frame in _flows.NextFrames(vpnOnly: true))
+        {
+            var expected = Twin.Send(frame);
+            var actual = Target.Send(frame);
+            Assert.Equal(VerdictAction.Forward, expected.Verdict.Action);
+            Assert.Equal(expected.Verdict with { Extra = null }, actual.Verdict with { Extra = null });
+            Assert.Equal(expected.Outputs.Select(o => o.Frame), actual.Outputs.Select(o => o.Frame));
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="frames"/> to the target only, <paramref name="step"/> apart, and tallies the verdicts by
+    /// action and drop reason; counts the entries evicted and the frames it took until the first eviction or refusal.
+    /// </summary>
+    public FloodTally Flood(IEnumerable<byte[]> frames, TimeSpan step)
+    {
+        var verdicts = new Dictionary<string, int>();
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        int sent = 0;
+        int? toLimit = null;
+        foreach (var frame in frames)
+        {
+            Target.Now += step;
+            int eventsBefore = Target.Events.Count;
+            var verdict = default(Verdict);
+            Assert.Null(Record.Exception(() => verdict = Target.Gateway.Process(frame.ToArray(), null, Target.Now, Target.Events)));
+            sent++;
+            string key = verdict.Action == VerdictAction.Drop ? verdict.Reason.Code() : verdict.Action.ToString().ToLowerInvariant();
+            verdicts[key] = verdicts.GetValueOrDefault(key) + 1;
+            bool atLimit = verdict.Reason is DropReason.TableFull or DropReason.PeerLimit;
+            for (int i = eventsBefore; i < Target.Events.Count; i++)
+                atLimit |= FloodTally.IsEviction(Target.Events[i]);
+            if (atLimit)
+                toLimit ??= sent;
+        }
+
+        Twin.Now = Target.Now;
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
+        return new FloodTally(verdicts, Target.Events.Count(FloodTally.IsEviction), toLimit, elapsed / Math.Max(sent, 1));
+    }
+
     private void Advance()
     {
         Target.Now += Step;
         Twin.Now = Target.Now;
     }
 
-    /// <summary>Events the target emitted for frames of hosts other than the bystanders.</summary>
-    public IEnumerable<PeerEvent> Events => Target.Events;
+}
+
+/// <summary>What a flood came to: verdicts by action or drop reason, entries evicted, frames until the limit was first hit, time per frame (wall clock).</summary>
+internal sealed record FloodTally(IReadOnlyDictionary<string, int> Verdicts, int Evictions, int? FramesToLimit, TimeSpan PerFrame)
+{
+    public int this[string verdict] => Verdicts.GetValueOrDefault(verdict);
+
+    public static bool IsEviction(PeerEvent e) => e is PortUnmapped { Cause: RemovalCause.Evicted } or IcmpUnmapped { Cause: RemovalCause.Evicted }
+        or IsakmpExchangeRemoved { Cause: RemovalCause.Evicted } or PptpCallUnmapped { Cause: RemovalCause.Evicted }
+        or EspEntryRemoved { Cause: RemovalCause.Evicted };
+
+    public override string ToString() =>
+        $"{string.Join(", ", Verdicts.OrderBy(v => v.Key).Select(v => $"{v.Key} {v.Value}"))}; evicted {Evictions}; limit hit at frame {FramesToLimit}; {PerFrame.TotalMicroseconds:F0} µs per frame";
 }
 
 /// <summary>
