@@ -145,6 +145,19 @@ public sealed class PptpGreHostileTests
         run.HitAndCheck(spoofed).AssertDropped(DropReason.PptpOutOfOrder);
     }
 
+    [Theory]
+    [InlineData(TcpFlags.Rst)]
+    [InlineData(TcpFlags.Rst | TcpFlags.Ack)]
+    [InlineData(TcpFlags.Fin | TcpFlags.Ack)]
+    public void BlindRstOrFinIntoTheBystandersControlConnection_AwayFromItsStream_IsPptpOutOfOrder(TcpFlags flags)
+    {
+        // Without data the segment is not checked against the stream as data is; it would end host D's call.
+        var run = new HostileRun();
+
+        foreach (uint sequence in new uint[] { 0, 0x7000_0000, 0xFFFF_0000 })
+            run.HitAndCheck(TcpFrame(Remote, PptpControlMessage.TcpPort, Public, 1100, flags, sequence)).AssertDropped(DropReason.PptpOutOfOrder);
+    }
+
     [Fact]
     public void GreVersionOneWithoutTheKeyBit_IsMalformed()
     {
