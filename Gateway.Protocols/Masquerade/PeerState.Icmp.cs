@@ -79,8 +79,8 @@ public sealed partial class PeerState
             ushort remotePort = BinaryPrimitives.ReadUInt16BigEndian(quote[(quoteHeader + 2)..]);
             if (Ports.FindInbound(protocol, quotedPort, remotePort) is not { } mapping)
                 return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote);
+            // An error is no sign of life (conntrack does not refresh on RELATED either): spoofed errors must not keep a mapping open.
             (inside, insidePort) = (mapping.Inside, mapping.InsidePort);
-            mapping.LastSeen = now;
         }
         else if (protocol == IpProtocol.Icmp && Icmp.FindInbound(quotedPort) is { } icmp)
         {

@@ -59,6 +59,16 @@ public sealed class IcmpErrorHostileTests
     }
 
     [Fact]
+    public void FromOutside_QuotingTheBystandersDatagram_GoesToItsHost_WithoutKeepingTheMappingAlive()
+    {
+        var run = new HostileRun();
+
+        var sent = run.HitAndCheck(ErrorFromRemote(UdpDatagram(Public, 5000, Remote, 53, Opaque))).AssertForwarded(Side.Inside);
+
+        Assert.Equal(BystanderFlows.HostE, Dissect(Assert.Single(sent)).Destination);
+    }
+
+    [Fact]
     public void FromOutside_WithAQuoteShorterThanAHeaderAndEightBytes_IsMalformed()
     {
         var run = new HostileRun();
