@@ -67,6 +67,25 @@ public sealed class EspInitStampedeTests(ITestOutputHelper output)
             Assert.InRange(turns[k].Start - turns[k - 1].Reply, TimeSpan.Zero, Retransmit);
     }
 
+    [Fact]
+    public void HundredHostsToARemoteThatNeverAnswers_EachGetsATurn_EachTurnEndingWithinInitLifetime()
+    {
+        // Unanswered, a turn ends after InitRetries more packets once another host was blocked, or at InitLifetime;
+        // the next waiting host asks within one retransmit. So N hosts have had a turn within N x (InitLifetime + retransmit).
+        const int Silent = 100;
+        var initLifetime = new EspOptions().InitLifetime;
+        var stampede = new Stampede(entriesPerPeer: new LimitOptions().EntriesPerPeer);
+
+        var starts = stampede.RunUntilEveryHostHadATurnWithASilentRemote(Silent, Silent * (initLifetime + Retransmit));
+
+        var firsts = starts.GroupBy(t => t.Host).Select(g => g.First().Start).Order().ToList();
+        output.WriteLine($"silent remote: all {Silent} hosts had a turn after {firsts[^1].TotalSeconds:F1} s, {starts.Count} turns in all");
+        Assert.Equal(Silent, firsts.Count);
+        Assert.Equal(Silent, starts.Count); // round-robin: no host had a second turn before every host had its first
+        for (int k = 1; k < starts.Count; k++)
+            Assert.InRange(starts[k].Start - starts[k - 1].Start, TimeSpan.Zero, initLifetime + Retransmit);
+    }
+
     /// <summary>
     /// The remote answers every initial packet after <see cref="ReplyTime"/>; every host without an SA sends its
     /// initial packet again each <see cref="Retransmit"/>, host i at i ms into each second (as IKE daemons retransmit).
@@ -121,6 +140,29 @@ public sealed class EspInitStampedeTests(ITestOutputHelper output)
             }
 
             return turns;
+        }
+
+        /// <summary>
+        /// The remote answers nothing; each of <paramref name="hosts"/> sends its initial packet every second, evenly
+        /// spread. Returns every turn's start (an initial packet that made the outstanding entry) until each host had one.
+        /// </summary>
+        public List<(uint Host, TimeSpan Start)> RunUntilEveryHostHadATurnWithASilentRemote(int hosts, TimeSpan limit)
+        {
+            var starts = new List<(uint, TimeSpan)>();
+            var hadTurn = new HashSet<uint>();
+            int spacing = (int)Retransmit.TotalMilliseconds / hosts;
+            for (var now = TimeSpan.Zero; hadTurn.Count < hosts && now <= limit; now += TimeSpan.FromMilliseconds(spacing))
+            {
+                int i = (int)(now.TotalMilliseconds % Retransmit.TotalMilliseconds) / spacing;
+                var verdict = Out(EspOut(Host(i), OutboundSpi(i)), now);
+                if (verdict.Action == VerdictAction.Forward && Peer.Esp.Outstanding is { } turn && turn.Inside == Host(i) && turn.Created == now)
+                {
+                    starts.Add((Host(i), now));
+                    hadTurn.Add(Host(i));
+                }
+            }
+
+            return starts;
         }
 
         private Verdict Process(byte[] frame, Direction direction, TimeSpan at)
