@@ -55,7 +55,8 @@ public sealed class EspAhHostileTests
 
         run.HitAndCheck(Ike.EspFrame(Attacker, FreshRemote, 0xFFFF_FFFF, 1)).AssertForwarded(Side.Outside);
 
-        Assert.Equal((Attacker, 0xFFFF_FFFFu), (run.Target.Gateway.Peers[FreshRemote].Esp.Outstanding!.Inside, run.Target.Gateway.Peers[FreshRemote].Esp.Outstanding!.OutboundSpi));
+        var outstanding = run.Target.Gateway.Peers[FreshRemote].Esp.Outstanding!;
+        Assert.Equal((Attacker, 0xFFFF_FFFFu), (outstanding.Inside, outstanding.OutboundSpi));
     }
 
     [Fact]
