@@ -45,7 +45,7 @@ public sealed partial class PeerState
     private Verdict InboundIcmp(byte[] frame, in Dissection d, TimeSpan now)
     {
         if (IcmpTypes.IsError(d.IcmpType))
-            return InboundIcmpError(frame, d, now);
+            return InboundIcmpError(frame, d);
         if (IcmpTypes.IsQueryRequest(d.IcmpType) || Icmp.FindInbound(d.IcmpIdentifier) is not { } mapping)
             return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote);
         mapping.LastSeen = now;
@@ -61,7 +61,7 @@ public sealed partial class PeerState
     /// address and port as its source. Rewrite the quote back to the inside host, then the outer header.
     /// The peer of an inbound error is the quoted destination (the gateway front routes it so).
     /// </summary>
-    private Verdict InboundIcmpError(byte[] frame, in Dissection d, TimeSpan now)
+    private Verdict InboundIcmpError(byte[] frame, in Dissection d)
     {
         var datagram = Datagram(frame, d);
         var quote = datagram[(d.IpHeaderLength + IcmpHeader.Length)..];
