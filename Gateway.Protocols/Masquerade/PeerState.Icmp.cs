@@ -45,7 +45,7 @@ public sealed partial class PeerState
     private Verdict InboundIcmp(byte[] frame, in Dissection d, TimeSpan now)
     {
         if (IcmpTypes.IsError(d.IcmpType))
-            return InboundIcmpError(frame, d, now);
+            return InboundIcmpError(frame, d);
         if (IcmpTypes.IsQueryRequest(d.IcmpType) || Icmp.FindInbound(d.IcmpIdentifier) is not { } mapping)
             return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote);
         mapping.LastSeen = now;
@@ -61,12 +61,17 @@ public sealed partial class PeerState
     /// address and port as its source. Rewrite the quote back to the inside host, then the outer header.
     /// The peer of an inbound error is the quoted destination (the gateway front routes it so).
     /// </summary>
-    private Verdict InboundIcmpError(byte[] frame, in Dissection d, TimeSpan now)
+    private Verdict InboundIcmpError(byte[] frame, in Dissection d)
     {
         var datagram = Datagram(frame, d);
         var quote = datagram[(d.IpHeaderLength + IcmpHeader.Length)..];
         if (!TryReadQuote(quote, out byte protocol, out int quoteHeader, out ushort quotedPort))
             return Verdict.Drop(DropReason.Malformed, ProtocolLabel.Icmp, Remote);
+
+        // Only a datagram that left through the gateway has the public address as its source: an error quoting any
+        // other source is about nothing we sent, however well its ports match a mapping.
+        if (BinaryPrimitives.ReadUInt32BigEndian(quote[Ipv4Header.SourceOffset..]) != PublicAddress)
+            return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote);
         uint inside;
         ushort insidePort;
         if (protocol is IpProtocol.Tcp or IpProtocol.Udp)
@@ -74,8 +79,8 @@ public sealed partial class PeerState
             ushort remotePort = BinaryPrimitives.ReadUInt16BigEndian(quote[(quoteHeader + 2)..]);
             if (Ports.FindInbound(protocol, quotedPort, remotePort) is not { } mapping)
                 return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote);
+            // An error is no sign of life (conntrack does not refresh on RELATED either): spoofed errors must not keep a mapping open.
             (inside, insidePort) = (mapping.Inside, mapping.InsidePort);
-            mapping.LastSeen = now;
         }
         else if (protocol == IpProtocol.Icmp && Icmp.FindInbound(quotedPort) is { } icmp)
         {
@@ -115,11 +120,42 @@ public sealed partial class PeerState
                 return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote, d.Source);
             publicPort = mapping.PublicPort;
         }
+        else if (protocol == IpProtocol.Icmp)
+        {
+            // A query reply the host received carries its own identifier; the remote knows the public one.
+            if (Icmp.FindOutbound(d.Source, insidePort) is not { } query)
+                return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote, d.Source);
+            publicPort = query.PublicId;
+        }
+        else if (!ReceivedThroughMapping(protocol, quote[quoteHeader..], d.Source))
+        {
+            // Otherwise any inside host could send the remote errors about another host's ESP SA or PPTP call.
+            return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Icmp, Remote, d.Source);
+        }
 
         RewriteQuote(quote, protocol, quoteHeader, source: false, PublicAddress, publicPort);
         PacketRewriter.SetSourceAddress(datagram, PublicAddress);
         FixIcmpChecksum(datagram, d.IpHeaderLength);
         return Verdict.Send(ProtocolLabel.Icmp, Remote, d.Source, Side.Outside);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="inside"/> can have received the quoted ESP or GRE datagram from this peer: the SPI is one
+    /// of its associations' inbound SPIs, the GRE key one of its calls (after translation), or a protocol forward targets it.
+    /// </summary>
+    private bool ReceivedThroughMapping(byte protocol, ReadOnlySpan<byte> quotedPayload, uint inside)
+    {
+        if (_settings.FindProtocolForward(protocol) is { } forward && forward.TargetAddress == inside)
+            return true;
+        if (protocol == IpProtocol.Esp)
+            return Esp.FindInbound(BinaryPrimitives.ReadUInt32BigEndian(quotedPayload)) is { } entry && entry.Inside == inside;
+        if (protocol == IpProtocol.Gre)
+        {
+            ushort key = BinaryPrimitives.ReadUInt16BigEndian(quotedPayload[6..]);
+            return Calls.Calls.Any(c => c.Inside == inside && c.CallId == key);
+        }
+
+        return false;
     }
 
     /// <summary>Reads the quoted datagram's protocol and its source port (TCP/UDP) or ICMP identifier.</summary>

@@ -31,6 +31,8 @@ public sealed partial class PeerState
                     return Verdict.Drop(DropReason.IsakmpCookieCollision, ProtocolLabel.Isakmp, Remote, inside);
             }
 
+            if (!MakeRoom(now))
+                return Verdict.Drop(DropReason.TableFull, ProtocolLabel.Isakmp, Remote, inside);
             Emit(new IsakmpExchangeStarted(now, inside, d.InitiatorCookie));
             exchange = Isakmp.Find(inside, d.InitiatorCookie)!;
         }
@@ -69,6 +71,10 @@ public sealed partial class PeerState
                 inside = forward.TargetAddress;
             if (inside == 0)
                 return Verdict.Drop(DropReason.NoMapping, ProtocolLabel.Isakmp, Remote);
+
+            // Cookies the remote makes up cost an entry each: a flood of them is held to the peer's entry limit.
+            if (!MakeRoom(now))
+                return Verdict.Drop(DropReason.TableFull, ProtocolLabel.Isakmp, Remote, inside);
             Emit(new IsakmpExchangeStarted(now, inside, d.InitiatorCookie));
             if (d.ResponderCookie != 0)
                 Emit(new IsakmpResponderLearned(now, d.InitiatorCookie, d.ResponderCookie));

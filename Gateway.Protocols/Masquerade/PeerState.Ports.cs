@@ -39,17 +39,19 @@ public sealed partial class PeerState
             mapping = Ports.FindOutbound(d.Protocol, d.Source, d.SourcePort, d.DestinationPort)!;
         }
 
+        // A control segment that is dropped (out of order, malformed) must not move the connection: a spoofed
+        // RST or FIN ahead of the stream would otherwise close a client's control connection and end its calls.
+        var control = d.Protocol == IpProtocol.Tcp && IsPptpControl(mapping)
+            ? ReadPptpControl(frame, d, mapping, Direction.Outbound, now)
+            : DropReason.None;
+        if (control != DropReason.None)
+            return Verdict.Drop(control, ProtocolLabel.Pptp, Remote, d.Source);
         mapping.LastSeen = now;
         if (d.Protocol == IpProtocol.Tcp)
         {
             TrackTcp(mapping, d.TcpFlags, fromInside: true, now);
             if (IsPptpControl(mapping))
-            {
-                var drop = ReadPptpControl(frame, d, mapping, Direction.Outbound, now);
-                if (drop != DropReason.None)
-                    return Verdict.Drop(drop, ProtocolLabel.Pptp, Remote, d.Source);
                 EndCallsOfClosedConnection(mapping, now);
-            }
         }
 
         var datagram = Datagram(frame, d);
@@ -81,17 +83,19 @@ public sealed partial class PeerState
             mapping = Ports.FindInbound(d.Protocol, d.DestinationPort, d.SourcePort)!;
         }
 
+        // A control segment that is dropped (out of order, malformed) must not move the connection: a spoofed
+        // RST or FIN ahead of the stream would otherwise close a client's control connection and end its calls.
+        var control = d.Protocol == IpProtocol.Tcp && IsPptpControl(mapping)
+            ? ReadPptpControl(frame, d, mapping, Direction.Inbound, now)
+            : DropReason.None;
+        if (control != DropReason.None)
+            return Verdict.Drop(control, ProtocolLabel.Pptp, Remote, mapping.Inside);
         mapping.LastSeen = now;
         if (d.Protocol == IpProtocol.Tcp)
         {
             TrackTcp(mapping, d.TcpFlags, fromInside: false, now);
             if (IsPptpControl(mapping))
-            {
-                var drop = ReadPptpControl(frame, d, mapping, Direction.Inbound, now);
-                if (drop != DropReason.None)
-                    return Verdict.Drop(drop, ProtocolLabel.Pptp, Remote, mapping.Inside);
                 EndCallsOfClosedConnection(mapping, now);
-            }
         }
 
         var datagram = Datagram(frame, d);
@@ -185,35 +189,4 @@ public sealed partial class PeerState
     private static bool IsPptpControl(PortMapping mapping) =>
         mapping.Protocol == IpProtocol.Tcp
         && (mapping.ViaForward ? mapping.InsidePort : mapping.RemotePort) == PptpControlMessage.TcpPort;
-
-    /// <summary>
-    /// Keeps the peer within its entry limit: evicts the least recently used port or ICMP mapping.
-    /// False when nothing can be evicted (the table is full of ESP/ISAKMP/PPTP state).
-    /// </summary>
-    private bool MakeRoom(TimeSpan now)
-    {
-        if (EntryCount < Options.Limits.EntriesPerPeer)
-            return true;
-        PortMapping? oldest = null;
-        foreach (var mapping in Ports.Mappings)
-        {
-            if (oldest is null || mapping.LastSeen < oldest.LastSeen)
-                oldest = mapping;
-        }
-
-        IcmpMapping? oldestIcmp = null;
-        foreach (var mapping in Icmp.Mappings)
-        {
-            if (oldestIcmp is null || mapping.LastSeen < oldestIcmp.LastSeen)
-                oldestIcmp = mapping;
-        }
-
-        if (oldestIcmp is not null && (oldest is null || oldestIcmp.LastSeen < oldest.LastSeen))
-            Emit(new IcmpUnmapped(now, oldestIcmp.PublicId, RemovalCause.Evicted));
-        else if (oldest is not null)
-            Unmap(oldest, RemovalCause.Evicted, now);
-        else
-            return false;
-        return true;
-    }
 }

@@ -76,6 +76,10 @@ public sealed partial class PeerState
             return DropReason.None;
         }
 
+        // RST and FIN end the connection and so its calls: they count only at the stream's position (within 64 KiB
+        // behind what was seen, RFC 5961 §3's spirit), or anyone guessing the ports could end every call on it.
+        if ((d.TcpFlags & (TcpFlags.Rst | TcpFlags.Fin)) != 0 && live.Synced && (uint)(live.NextSequence - sequence) >= 0x10000)
+            return DropReason.PptpOutOfOrder;
         if (data.IsEmpty)
             return DropReason.None;
         if (!live.Synced)

@@ -23,13 +23,14 @@ public sealed partial class PeerState
     {
         Remote = remote;
         _settings = settings;
+        Esp = new EspTable(settings.Options.Limits.EntriesPerPeer);
     }
 
     public uint Remote { get; }
     public PortTable Ports { get; } = new();
     public IcmpTable Icmp { get; } = new();
     public IsakmpTable Isakmp { get; } = new();
-    public EspTable Esp { get; } = new();
+    public EspTable Esp { get; }
     public PptpCallTable Calls { get; } = new();
 
     /// <summary>Frame time of the last decision; the gateway evicts idle, empty peers by it.</summary>

@@ -22,8 +22,13 @@ public sealed class EspEntry
     public bool IsOutstanding => InboundSpi == 0;
 }
 
-/// <summary>The ESP entries with one peer and the state of its init serialization (DESIGN §3.3).</summary>
-public sealed class EspTable
+/// <summary>
+/// The ESP entries with one peer and the state of its init serialization (DESIGN §3.3). The turn queue holds at most
+/// <paramref name="maxWaiting"/> hosts: a stampede (or a host spoofing many inside addresses) costs bounded memory, and
+/// every decision that scans the queue stays cheap. A host blocked while the queue is full is still blocked; it joins
+/// the queue on a later packet, once turns have made room.
+/// </summary>
+public sealed class EspTable(int maxWaiting = int.MaxValue)
 {
     private readonly Dictionary<(uint Inside, uint Spi), EspEntry> _byOutbound = [];
     private readonly Dictionary<uint, EspEntry> _byInbound = [];
@@ -112,9 +117,9 @@ public sealed class EspTable
         // its first. Keeping the first time let DropStaleWaiters forget a host still retrying every few
         // seconds, so the holder whose InitLifetime ran out took the next turn again (no round-robin).
         int at = _waiting.FindIndex(w => w.Inside == e.Inside);
-        if (at < 0)
+        if (at < 0 && _waiting.Count < maxWaiting)
             _waiting.Add((e.Inside, e.At));
-        else
+        else if (at >= 0)
             _waiting[at] = (e.Inside, e.At);
     }
 
