@@ -264,7 +264,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         int evicted = 0;
         foreach (var e in _events)
         {
-            if (e is PortUnmapped { Cause: RemovalCause.Evicted } or IcmpUnmapped { Cause: RemovalCause.Evicted })
+            if (e is PortUnmapped { Cause: RemovalCause.Evicted } or IcmpUnmapped { Cause: RemovalCause.Evicted } or IsakmpExchangeRemoved { Cause: RemovalCause.Evicted })
                 evicted++;
         }
 

@@ -54,10 +54,15 @@ public sealed class MasqueradeGateway
     {
         if (Prepare(frame, d, direction, now, out var request) is { } early)
             return early;
+        bool known = _peers.ContainsKey(request.Peer);
         var peer = FindOrCreatePeer(request.Peer);
         if (peer is null)
             return Verdict.Drop(DropReason.PeerLimit, LabelOf(request.Dissection), request.Peer);
         var verdict = peer.Handle(request.Frame, request.Dissection, request.Direction, now, events);
+
+        // A frame that left nothing behind (spoofed sources, each dropped no-mapping) must not hold a place under the peer limit.
+        if (!known && peer.EntryCount == 0 && peer.Esp.Waiting.Count == 0)
+            _peers.Remove(request.Peer);
         return Complete(request, verdict);
     }
 
@@ -79,6 +84,10 @@ public sealed class MasqueradeGateway
         var dir = direction ?? DirectionOf(d);
         if (!d.IsFragment)
             return Before(frame, d, dir, reassembled: false, now, out request);
+
+        // A first fragment too short for its own transport header hides it from the rules (RFC 1858): refused outright.
+        if (!d.IsOk)
+            return Verdict.Drop(DropReason.Malformed, LabelOf(d), PeerOf(d, dir));
 
         uint peer = PeerOf(d, dir);
         if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)

@@ -96,7 +96,7 @@ public sealed class EspInitSerializationTests
         Assert.Equal(DropReason.EspZeroSpi, inbound.Reason);
         Assert.Equal("esp-zero-spi", inbound.Reason.Code());
         Assert.Empty(gw.Events);
-        Assert.Equal(0, gw.Peer.Esp.Count);
+        Assert.False(gw.Gateway.Peers.ContainsKey(Remote)); // a refused frame leaves no peer behind, not even an empty one
     }
 
     [Fact]

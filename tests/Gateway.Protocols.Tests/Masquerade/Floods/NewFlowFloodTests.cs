@@ -96,10 +96,9 @@ public sealed class NewFlowFloodTests(ITestOutputHelper output)
         run.AssertVpnSessionsUnaffected();
     }
 
-    // Pins a bug in MasqueradeGateway.Process (another engineer's file): FindOrCreatePeer runs before the peer decides,
-    // so every dropped frame from a new source leaves an empty PeerState until the next Sweep. Measured: with Peers 64,
-    // 62 spoofed GRE packets are no-mapping, the other 938 peer-limit, and host E's first packet to a new remote too.
-    [Fact(Skip = "Bug in MasqueradeGateway.Process (not in this branch's files): empty peers made by dropped frames fill Masquerade:Limits:Peers")]
+    // A dropped frame from a new source used to leave an empty PeerState until the next Sweep; with Peers 64, 938 of
+    // 1,000 spoofed GRE packets were peer-limit, and host E's first packet to a new remote too.
+    [Fact]
     public void GreFromSpoofedSources_ThatCreatesNoState_DoesNotUseUpThePeerLimit()
     {
         var run = new HostileRun(o => o with { Limits = new LimitOptions { Peers = 64 } });
