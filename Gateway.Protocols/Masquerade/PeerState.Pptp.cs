@@ -76,9 +76,10 @@ public sealed partial class PeerState
             return DropReason.None;
         }
 
-        // RST and FIN end the connection and so its calls: they count only at the stream's position (within 64 KiB
-        // behind what was seen, RFC 5961 §3's spirit), or anyone guessing the ports could end every call on it.
-        if ((d.TcpFlags & (TcpFlags.Rst | TcpFlags.Fin)) != 0 && live.Synced && (uint)(live.NextSequence - sequence) >= 0x10000)
+        // RST and FIN end the connection and so its calls: they count only near the stream's position (within 64 KiB
+        // either side of what was seen, RFC 5961 §3's spirit: a reset after a FIN sits one past it, a real client's
+        // within its window), or anyone guessing the ports could end every call on it.
+        if ((d.TcpFlags & (TcpFlags.Rst | TcpFlags.Fin)) != 0 && live.Synced && (uint)(live.NextSequence - sequence + 0x10000) >= 0x20000)
             return DropReason.PptpOutOfOrder;
         if (data.IsEmpty)
             return DropReason.None;
