@@ -1,0 +1,75 @@
+using VpnMasq.Fuzz.Engine;
+using VpnMasq.Fuzz.Seeds;
+using VpnMasq.Protocols.Checksums;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Link;
+using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Events;
+
+namespace VpnMasq.Fuzz.Targets;
+
+/// <summary>
+/// The engine's frame entry point, MasqueradeGateway.Process, fed a sequence of frames (see
+/// <see cref="FrameRecords"/>) on an engine with established flows. Besides not throwing, every verdict
+/// must keep the gateway's promises: a drop names its reason, and every frame sent parses with valid checksums.
+/// </summary>
+internal static class GatewayTarget
+{
+    public static FuzzTarget Target { get; } = new("gateway", Run, OneFrame)
+    {
+        SeedsOfCapture = capture => [Sequence(capture.Frames.Take(FrameRecords.MaxFrames))],
+    };
+
+    private static void Run(ReadOnlySpan<byte> input)
+    {
+        var (gateway, now) = FuzzGateway.Create();
+        var events = new List<PeerEvent>();
+        foreach (var record in FrameRecords.Read(input.ToArray()))
+        {
+            now += record.Step;
+            var frame = record.Frame;
+            if (record.FillsChecksums)
+                Checksums.Fill(frame);
+            if (record.DirectionBits == 3)
+                gateway.Sweep(now);
+            Direction? direction = record.DirectionBits switch
+            {
+                0 => Direction.Outbound,
+                1 => Direction.Inbound,
+                _ => null,
+            };
+            Check(gateway.Process(frame, direction, now, events), frame);
+        }
+    }
+
+    private static void Check(Verdict verdict, byte[] input)
+    {
+        if (verdict.Action == VerdictAction.Drop && verdict.Reason == DropReason.None)
+            throw new InvalidOperationException("a drop without a reason");
+        if (verdict.Action != VerdictAction.Forward)
+            return;
+        if (verdict.SendInput)
+            CheckSent(input);
+        foreach (var extra in verdict.Extra ?? [])
+            CheckSent(extra.Frame);
+    }
+
+    private static void CheckSent(byte[] frame)
+    {
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        if (!d.IsOk)
+            throw new InvalidOperationException($"sent a frame that does not parse: {d.Status} at {d.FailedLayer}");
+        if (!TransportChecksum.IsValid(frame.AsSpan(d.NetworkOffset, d.IpTotalLength)))
+            throw new InvalidOperationException("sent a frame with a bad checksum");
+    }
+
+    private static byte[]? OneFrame(SeedFrame frame) =>
+        frame.AsEthernet() is null ? null : Sequence([frame]);
+
+    /// <summary>Frames as records, each by the direction of its source, checksums as captured, 1 ms apart.</summary>
+    private static byte[] Sequence(IEnumerable<SeedFrame> frames) =>
+        FrameRecords.Write(frames
+            .Select(f => f.AsEthernet())
+            .OfType<byte[]>()
+            .Select(f => new FrameRecord(FrameRecords.ByDirectionOfSource | (1 << 3), f)));
+}
