@@ -9,7 +9,8 @@ namespace VpnMasq.Fuzz.Engine;
 /// The engine the gateway targets fuzz: one fixed configuration with forwards, firewall rules and small
 /// limits (so the limit paths are reachable in a few frames), pre-loaded with the established flows of
 /// samples/ (an ISAKMP exchange, an ESP session, a PPTP call with its GRE). Each input gets a fresh engine
-/// so a run depends on its input alone, as afl-fuzz needs.
+/// so a run depends on its input alone, as afl-fuzz needs. Nothing here may run before the fork server starts:
+/// the instrumented Gateway.Protocols has no coverage map until then, so these statics are first touched by a run.
 /// </summary>
 internal static class FuzzGateway
 {
@@ -17,6 +18,9 @@ internal static class FuzzGateway
     public static readonly uint Server = Ipv4Address.Parse("199.0.0.1");
     public static readonly uint InsideA = Ipv4Address.Parse("10.0.0.2");
     public static readonly uint InsideB = Ipv4Address.Parse("10.0.0.3");
+
+    /// <summary>A PPTP client on the internet, calling the inside server through the 1723 forward.</summary>
+    public static readonly uint Client = Ipv4Address.Parse("198.18.0.7");
 
     public static MasqueradeOptions Options { get; } = new()
     {

@@ -1,7 +1,6 @@
 using VpnMasq.Fuzz.Engine;
 using VpnMasq.Fuzz.Seeds;
 using VpnMasq.Protocols.Frames;
-using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Pptp;
@@ -19,8 +18,6 @@ namespace VpnMasq.Fuzz.Targets;
 /// </summary>
 internal static class PptpStreamTarget
 {
-    private static readonly uint Client = Ipv4Address.Parse("198.18.0.7");
-
     public static FuzzTarget Target { get; } = new("pptp-stream", Run, _ => null)
     {
         SeedsOfCapture = Seeds,
@@ -33,7 +30,7 @@ internal static class PptpStreamTarget
         [
             ControlConnection.ToServer(gateway, FuzzGateway.InsideA, 1050, FuzzGateway.Server, now),
             ControlConnection.ToServer(gateway, FuzzGateway.InsideB, 1051, FuzzGateway.Server, now),
-            ControlConnection.FromClient(gateway, FuzzGateway.InsideB, Client, 2000, now),
+            ControlConnection.FromClient(gateway, FuzzGateway.InsideB, FuzzGateway.Client, 2000, now),
         ];
         var events = new List<PeerEvent>();
         int offset = 0;
