@@ -5,7 +5,7 @@
 # how many ran and what they found. Exit status 1 when any target saved a crash or a hang.
 #
 #   scripts/fuzz.sh [--smoke] [--execs N] [--no-build] [TARGET...]
-#     --smoke     a short run of every target (what scripts/test.sh runs): about 2 minutes on 2 cores
+#     --smoke     a short run of every target (what scripts/test.sh runs): about 2 minutes on 2 cores (plus the publish)
 #     --execs N   executions per target (default 500000: the long run, about 30 minutes on 2 cores)
 #     --no-build  publish what `dotnet build -c Release` already built
 #     TARGET...   only these targets (default: all; `dotnet out/fuzz/bin/Gateway.Fuzz.dll list` names them)
@@ -20,7 +20,7 @@ build=(--nologo -clp:ErrorsOnly)
 targets=()
 while (($#)); do
   case "$1" in
-    --smoke) execs=20000 ;;
+    --smoke) execs=40000 ;;
     --execs) execs="$2"; shift ;;
     --no-build) build+=(--no-build) ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
