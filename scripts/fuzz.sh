@@ -6,7 +6,7 @@
 #
 #   scripts/fuzz.sh [--smoke] [--execs N] [--no-build] [TARGET...]
 #     --smoke     a short run of every target (what scripts/test.sh runs): about 2 minutes on 2 cores (plus the publish)
-#     --execs N   executions per target (default 500000: the long run, about 30 minutes on 2 cores)
+#     --execs N   executions per target (default 400000: the long run, about 30 minutes on 2 cores)
 #     --no-build  publish what `dotnet build -c Release` already built
 #     TARGET...   only these targets (default: all; `dotnet out/fuzz/bin/Gateway.Fuzz.dll list` names them)
 #
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-execs=500000
+execs=400000
 build=(--nologo -clp:ErrorsOnly)
 targets=()
 while (($#)); do
@@ -65,7 +65,7 @@ export AFL_FORKSRV_INIT_TMOUT=60000 AFL_FAST_CAL=1
 
 fuzz() {
   local target=$1
-  afl-fuzz -i "$out/seeds/$target" -o "$out/findings/$target" -E "$execs" -t 5000 \
+  afl-fuzz -i "$out/seeds/$target" -o "$out/findings/$target" -x tests/Gateway.Fuzz/fuzz.dict -E "$execs" -t 5000 \
     -- dotnet "$bin/Gateway.Fuzz.dll" run "$target" >"$out/findings/$target.log" 2>&1 \
     || echo "fuzz.sh: afl-fuzz stopped with an error on $target, see $out/findings/$target.log" >&2
 }

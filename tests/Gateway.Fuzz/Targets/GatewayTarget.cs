@@ -63,8 +63,23 @@ internal static class GatewayTarget
             throw new InvalidOperationException("sent a frame with a bad checksum");
     }
 
-    private static byte[]? OneFrame(SeedFrame frame) =>
-        frame.AsEthernet() is null ? null : Sequence([frame]);
+    /// <summary>
+    /// The frame alone; one from outside to an address that is not the gateway's is sent to the public address
+    /// instead (checksums refilled), so inbound seeds reach the peers' tables rather than stop at no-mapping.
+    /// </summary>
+    private static byte[]? OneFrame(SeedFrame frame)
+    {
+        if (frame.AsEthernet() is not { } ethernet)
+            return null;
+        var d = frame.Dissection;
+        if (!frame.HasDatagram || FuzzGateway.Options.IsInside(d.Source) || d.Destination == FuzzGateway.Public)
+            return Sequence([frame]);
+        var inbound = ethernet.ToArray();
+        int network = frame.LinkType == LinkType.Ethernet ? d.NetworkOffset : EthernetHeader.UntaggedLength;
+        int destination = network + Protocols.Ipv4.Ipv4Header.DestinationOffset;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(inbound.AsSpan(destination), FuzzGateway.Public);
+        return FrameRecords.Write([new FrameRecord(FrameRecords.ByDirectionOfSource | FrameRecords.FillChecksums | (1 << 3), inbound)]);
+    }
 
     /// <summary>Frames as records, each by the direction of its source, checksums as captured, 1 ms apart.</summary>
     private static byte[] Sequence(IEnumerable<SeedFrame> frames) =>
