@@ -51,6 +51,8 @@ sources=(samples)
 [[ -d ../shared/captures ]] && sources+=(../shared/captures) || echo "(../shared/captures not found: samples/ only)"
 rm -rf "$out/seeds" "$out/findings"
 dotnet "$bin/Gateway.Fuzz.dll" seeds "$out/seeds" "${sources[@]}" >"$out/seeds.txt"
+# Inputs that once failed a target are seeds of it for good: afl-fuzz runs every seed first and stops on a crash.
+for dir in tests/Gateway.Fuzz/Regressions/*/; do cp "$dir"* "$out/seeds/$(basename "$dir")/"; done
 
 echo "== instrumenting Gateway.Protocols.dll and the capture reader in vpnmasqd.dll"
 dotnet sharpfuzz "$bin/Gateway.Protocols.dll"
