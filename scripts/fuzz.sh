@@ -5,8 +5,8 @@
 # how many ran and what they found. Exit status 1 when any target saved a crash or a hang.
 #
 #   scripts/fuzz.sh [--smoke] [--execs N] [--no-build] [TARGET...]
-#     --smoke     a short run of every target (what scripts/test.sh runs): about 2 minutes on 2 cores (plus the publish)
-#     --execs N   executions per target (default 800000: the long run, about 25 minutes on 2 cores)
+#     --smoke     a short run of every target (what scripts/test.sh runs): 1 to 1.5 minutes on 2 cores
+#     --execs N   executions per target (default 800000: the long run, about 15 minutes on 2 cores)
 #     --no-build  publish what `dotnet build -c Release` already built
 #     TARGET...   only these targets (default: all; `dotnet out/fuzz/bin/Gateway.Fuzz.dll list` names them)
 #

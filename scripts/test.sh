@@ -13,7 +13,7 @@ dotnet build VpnMasq.sln -c Release --no-restore -nologo -clp:ErrorsOnly
 
 status=0
 # A short coverage-guided run of every parser, the PPTP stream reader, the capture reader and the engine
-# (about 2 minutes); a crash or hang fails the run like a failing test project. The long run: docs/reliability.md.
+# (1 to 1.5 minutes); a crash or hang fails the run like a failing test project. The long run: docs/reliability.md.
 echo "== fuzz smoke"
 scripts/fuzz.sh --smoke --no-build || status=1
 for project in tests/*/; do
