@@ -119,11 +119,15 @@ internal static class HeaderTargets
 
     private static void Gre(ReadOnlySpan<byte> input)
     {
-        if (GreHeader.Parse(input, out var gre) != ParseStatus.Ok)
-            return;
-        Sink.Keep(GreFields.From(gre));
-        Sink.Keep(gre.Payload.Length + gre.KeyOffset + gre.PayloadLength + gre.CallId + gre.Checksum);
-        Sink.Keep((gre.HasRouting ? 1 : 0) + gre.AcknowledgmentNumber + gre.SequenceNumber);
+        // As for UDP: a first fragment may hold less than its Payload Length says; both readings must be safe.
+        foreach (bool fragment in (ReadOnlySpan<bool>)[false, true])
+        {
+            if (GreHeader.Parse(input, out var gre, fragment) != ParseStatus.Ok)
+                continue;
+            Sink.Keep(GreFields.From(gre));
+            Sink.Keep(gre.Payload.Length + gre.KeyOffset + gre.PayloadLength + gre.CallId + gre.Checksum);
+            Sink.Keep((gre.HasRouting ? 1 : 0) + gre.AcknowledgmentNumber + gre.SequenceNumber);
+        }
     }
 
     private static void PptpMessage(ReadOnlySpan<byte> input)
