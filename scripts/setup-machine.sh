@@ -11,10 +11,11 @@ set -euo pipefail
 # pptpd and pptp-linux: real PPTP peers (scripts/pptp, with a pppd stand-in: no kernel PPP
 # here). curl: the end-to-end tests read vpnmasqd's management API inside namespaces.
 # arping: gratuitous ARP when a failover test moves the gateway addresses (as VRRP does).
+# afl++: afl-fuzz drives the fuzz smoke run (scripts/fuzz.sh, which also installs it when run alone).
 packages=(libpcap0.8 tcpdump iproute2 nftables python3-scapy postgresql
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
   conntrack iputils-ping
-  pptpd pptp-linux curl iputils-arping)
+  pptpd pptp-linux curl iputils-arping afl++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

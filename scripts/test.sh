@@ -12,6 +12,10 @@ dotnet restore VpnMasq.sln
 dotnet build VpnMasq.sln -c Release --no-restore -nologo -clp:ErrorsOnly
 
 status=0
+# A short coverage-guided run of every parser, the PPTP stream reader, the capture reader and the engine
+# (1 to 1.5 minutes); a crash or hang fails the run like a failing test project. The long run: docs/reliability.md.
+echo "== fuzz smoke"
+scripts/fuzz.sh --smoke --no-build || status=1
 for project in tests/*/; do
   name=$(basename "$project")
   # Test projects only: the benchmarks and the cluster tests' node program are not.

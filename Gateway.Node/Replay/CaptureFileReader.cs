@@ -47,10 +47,16 @@ internal sealed class CaptureFileReader : IDisposable
     private readonly record struct Interface(LinkType LinkType, uint SnapLength, UInt128 UnitsPerSecond, bool BinaryResolution, long OffsetSeconds);
 
     public CaptureFileReader(string path)
+        : this(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), path)
     {
-        _name = path;
+    }
+
+    /// <summary>Reads a capture from a stream it then owns; <paramref name="name"/> names it in errors.</summary>
+    public CaptureFileReader(Stream stream, string name)
+    {
+        _name = name;
         // Read front to back only, never seeking: a pipe (--in <(zcat capture.pcap.gz)) works as well as a file.
-        _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        _stream = stream;
         var magic = new byte[4];
         int got = ReadAtMost(magic);
         if (got < magic.Length)

@@ -61,7 +61,11 @@ public readonly ref struct GreHeader
 
     public ReadOnlySpan<byte> Payload => _bytes[Length..];
 
-    public static ParseStatus Parse(ReadOnlySpan<byte> bytes, out GreHeader header)
+    /// <summary>
+    /// Parses a GRE header. <paramref name="bytes"/> is the IP payload; a first fragment holds less of the PPP
+    /// payload than a version 1 Payload Length declares, so pass <paramref name="isFragment"/> (as for UDP).
+    /// </summary>
+    public static ParseStatus Parse(ReadOnlySpan<byte> bytes, out GreHeader header, bool isFragment = false)
     {
         header = default;
         if (bytes.Length < FixedLength)
@@ -70,7 +74,7 @@ public readonly ref struct GreHeader
         return version switch
         {
             0 => ParseVersion0(bytes, out header),
-            1 => ParseVersion1(bytes, out header),
+            1 => ParseVersion1(bytes, out header, isFragment),
             _ => ParseStatus.Unsupported,
         };
     }
@@ -118,7 +122,7 @@ public readonly ref struct GreHeader
         return ParseStatus.Ok;
     }
 
-    private static ParseStatus ParseVersion1(ReadOnlySpan<byte> bytes, out GreHeader header)
+    private static ParseStatus ParseVersion1(ReadOnlySpan<byte> bytes, out GreHeader header, bool isFragment)
     {
         header = default;
         byte flags = bytes[0];
@@ -145,7 +149,7 @@ public readonly ref struct GreHeader
         if (bytes.Length < offset)
             return ParseStatus.TooShort;
         int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(bytes[key..]);
-        if (bytes.Length < offset + payloadLength)
+        if (bytes.Length < offset + payloadLength && !isFragment)
             return ParseStatus.TooShort;
         header = new GreHeader(bytes, offset, key, sequence, ack);
         return ParseStatus.Ok;

@@ -88,6 +88,19 @@ public sealed class GreHeaderTests
         Assert.Equal(ParseStatus.TooShort, GreHeader.Parse(bytes, out _));
     }
 
+    [Fact]
+    public void FirstFragment_HoldingLessPayloadThanItsPayloadLengthSays_Parses()
+    {
+        // Found by fuzzing (gateway target): a 977-byte PPTP data packet cut to a 576-byte MTU. Its first fragment
+        // carries the whole header but only part of the 945 payload bytes the key declares; refusing it as
+        // too short refuses every fragmented GRE v1 datagram.
+        var firstFragment = Hex("3001 880b 03b1 da80 000025b4 ff03 0021");
+
+        Assert.Equal(ParseStatus.Ok, GreHeader.Parse(firstFragment, out var gre, isFragment: true));
+        Assert.Equal(945, gre.PayloadLength);
+        Assert.Equal(12, gre.Length);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(7)]
