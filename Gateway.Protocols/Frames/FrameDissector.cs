@@ -187,7 +187,7 @@ public static class FrameDissector
 
             case IpProtocol.Gre:
                 {
-                    var status = GreHeader.Parse(payload, out var gre);
+                    var status = GreHeader.Parse(payload, out var gre, isFirstFragment);
                     if (status != ParseStatus.Ok)
                     {
                         Fail(ref d, status, FrameLayer.Transport);

@@ -106,6 +106,25 @@ public sealed class GatewayAsRouterTests
     }
 
     [Fact]
+    public void ForwardedGreLargerThanTheInsideMtu_IsFragmented_AndEveryPieceParses()
+    {
+        // Found by fuzzing the engine: a GRE v1 first fragment holds less payload than its Payload Length says, and
+        // was refused as too short, so every fragmented PPTP data packet was lost.
+        var gateway = Router(o => o with { ProtocolForwards = [new ProtocolForward(IpProtocol.Gre, InsideB)] });
+        gateway.Gateway.Settings.SetLinkMtu(Side.Inside, 576);
+        var ppp = new byte[945];
+        var gre = VpnMasq.Protocols.Gre.GreFields.Enhanced(0x4242, (ushort)ppp.Length, 1);
+        var packet = new byte[gre.Length + ppp.Length];
+        gre.WriteTo(packet);
+
+        var outcome = gateway.Send(Ethernet(Datagram(Remote, Public, IpProtocol.Gre, packet)));
+
+        Assert.Equal(VerdictAction.Forward, outcome.Verdict.Action);
+        Assert.Equal(2, outcome.Outputs.Count); // each checked by GatewayUnderTest: parses, valid checksums
+        Assert.All(outcome.Outputs, o => Assert.Equal(InsideB, Dissect(o.Frame).Destination));
+    }
+
+    [Fact]
     public void LinkMtuChange_IsFollowedByTheNextFrame()
     {
         var gateway = Router();
