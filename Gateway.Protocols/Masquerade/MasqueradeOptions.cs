@@ -30,22 +30,17 @@ public sealed record MasqueradeOptions
     public string InsideInterface { get; init; } = "eth0";
     public LimitOptions Limits { get; init; } = new();
 
-    public bool IsRouted(uint address)
-    {
-        foreach (var cidr in Routed)
-        {
-            if (cidr.Contains(address))
-                return true;
-        }
+    public bool IsRouted(uint address) => AnyContains(Routed, address);
 
-        return false;
-    }
+    public bool IsInside(uint address) => AnyContains(Inside, address);
 
-    public bool IsInside(uint address)
+    // Indexed, not foreach: enumerating an IReadOnlyList through the interface allocates an enumerator, and this
+    // runs for every captured frame (FrontAllocationTests measured 32 B a frame).
+    private static bool AnyContains(IReadOnlyList<Cidr> networks, uint address)
     {
-        foreach (var cidr in Inside)
+        for (int i = 0; i < networks.Count; i++)
         {
-            if (cidr.Contains(address))
+            if (networks[i].Contains(address))
                 return true;
         }
 

@@ -43,10 +43,11 @@ public sealed class MasqueradeSettings(MasqueradeOptions options)
 
     public PortForward? FindPortForward(byte protocol, ushort publicPort)
     {
-        foreach (var forward in Options.PortForwards)
+        var forwards = Options.PortForwards;
+        for (int i = 0; i < forwards.Count; i++)
         {
-            if (forward.Protocol == protocol && forward.PublicPort == publicPort)
-                return forward;
+            if (forwards[i].Protocol == protocol && forwards[i].PublicPort == publicPort)
+                return forwards[i];
         }
 
         return null;
@@ -54,10 +55,11 @@ public sealed class MasqueradeSettings(MasqueradeOptions options)
 
     public ProtocolForward? FindProtocolForward(byte protocol)
     {
-        foreach (var forward in Options.ProtocolForwards)
+        var forwards = Options.ProtocolForwards;
+        for (int i = 0; i < forwards.Count; i++)
         {
-            if (forward.Protocol == protocol)
-                return forward;
+            if (forwards[i].Protocol == protocol)
+                return forwards[i];
         }
 
         return null;
