@@ -278,7 +278,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     /// <summary>True once this peer counts against the node's peer limit; a new one is admitted while there is room.</summary>
     private bool Admitted() => _admitted || (_admitted = _nodePeers.TryAdmit(Masquerade.Options.Limits.Peers));
 
-    private bool IsEmpty => _state.EntryCount == 0 && _state.Esp.Waiting.Count == 0;
+    private bool IsEmpty => _state.IsEmpty;
 
     /// <summary>
     /// This node already runs as many peers as Masquerade:Limits:Peers allows, and this one holds nothing: it is

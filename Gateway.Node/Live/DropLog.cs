@@ -32,7 +32,7 @@ internal sealed partial class DropLog(ILogger logger, DropThrottle throttle)
         Write(
             verdict.Reason.Code(),
             decision.Direction == Direction.Inbound ? "inbound" : "outbound",
-            Label(verdict.Protocol),
+            verdict.Protocol.Code(),
             Ipv4Address.Format(verdict.Peer),
             verdict.Inside == 0 ? "" : $" inside {Ipv4Address.Format(verdict.Inside)}",
             Meaning(verdict.Reason),
@@ -47,19 +47,6 @@ internal sealed partial class DropLog(ILogger logger, DropThrottle throttle)
         (_, false) => $" ({since} drops of peers beyond the {capacity} remembered since the last such line)",
         (1, true) => "",
         _ => $" ({since} such drops since the last line)",
-    };
-
-    private static string Label(ProtocolLabel protocol) => protocol switch
-    {
-        ProtocolLabel.Esp => "esp",
-        ProtocolLabel.Isakmp => "isakmp",
-        ProtocolLabel.Gre => "gre",
-        ProtocolLabel.Pptp => "pptp",
-        ProtocolLabel.Tcp => "tcp",
-        ProtocolLabel.Udp => "udp",
-        ProtocolLabel.Icmp => "icmp",
-        ProtocolLabel.Ah => "ah",
-        _ => "ip",
     };
 
     /// <summary>What a reason means to whoever reads the log; the ESP ones in the HOWTO's own words (§6.2).</summary>

@@ -14,7 +14,6 @@ namespace VpnMasq.Node.Live;
 internal static class EthernetFraming
 {
     private const int LinkHeaderLength = EthernetHeader.UntaggedLength;
-    private const ushort SentByUs = 4; // SLL packet type "outgoing"
 
     /// <summary>An IPv4 packet from a raw-IP link as an Ethernet frame; null for anything else (IPv6 on a tun).</summary>
     public static byte[]? FromRawIp(ReadOnlySpan<byte> packet) =>
@@ -28,7 +27,7 @@ internal static class EthernetFraming
     public static byte[]? FromLinuxCooked(ReadOnlySpan<byte> captured)
     {
         if (LinuxCookedHeader.Parse(captured, out var header) != ParseStatus.Ok
-            || header.Protocol != EtherType.Ipv4 || header.PacketType == SentByUs)
+            || header.Protocol != EtherType.Ipv4 || header.PacketType == LinuxCookedHeader.PacketTypeOutgoing)
             return null;
         return Framed(captured[LinuxCookedHeader.Length..]);
     }

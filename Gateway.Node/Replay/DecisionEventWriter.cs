@@ -21,7 +21,7 @@ internal sealed class DecisionEventWriter : IDisposable
         _json.WriteStartObject();
         _json.WriteNumber("time", Math.Round(time, 6));
         _json.WriteString("dir", direction == Direction.Outbound ? "out" : "in");
-        _json.WriteString("proto", Name(verdict.Protocol));
+        _json.WriteString("proto", verdict.Protocol.Code());
         _json.WriteString("action", verdict.Action switch
         {
             VerdictAction.Forward => "forward",
@@ -41,8 +41,6 @@ internal sealed class DecisionEventWriter : IDisposable
         _json.Reset();
         _stream.WriteByte((byte)'\n');
     }
-
-    public static string Name(ProtocolLabel label) => label.ToString().ToLowerInvariant();
 
     public void Dispose()
     {

@@ -25,6 +25,9 @@ public struct Dissection
     public ushort IpIdentification;
     public bool IsFragment;
 
+    /// <summary>DF: the sender asks not to be fragmented, and is told the MTU instead (RFC 1191).</summary>
+    public bool DontFragment;
+
     /// <summary>Offset of the transport (or ESP/GRE/AH) header in the frame.</summary>
     public int TransportOffset;
     public ushort SourcePort;

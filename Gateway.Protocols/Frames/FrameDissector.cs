@@ -43,6 +43,7 @@ public static class FrameDissector
         d.Destination = ip.Destination;
         d.IpIdentification = ip.Identification;
         d.IsFragment = ip.IsFragment;
+        d.DontFragment = ip.DontFragment;
         d.TransportOffset = d.NetworkOffset + ip.HeaderLength;
         if (ip.FragmentOffsetBytes != 0)
         {
@@ -254,10 +255,8 @@ public static class FrameDissector
         // The masquerade treats only 500→500 as ISAKMP (RFC 2408 §2.5.1 keeps port 500 at both ends). Port 500 at one
         // end is read as ISAKMP when it is ISAKMP (a client behind another NAT), but otherwise it is an ordinary
         // datagram, never malformed.
-        if (d.SourcePort == IsakmpPort && d.DestinationPort == IsakmpPort)
-            ReadIsakmp(data, FrameKind.Isakmp, ref d);
-        else if ((d.SourcePort == IsakmpPort || d.DestinationPort == IsakmpPort) && IsakmpHeader.Parse(data, out _) == ParseStatus.Ok)
-            ReadIsakmp(data, FrameKind.Isakmp, ref d);
+        if (d.SourcePort == IsakmpPort || d.DestinationPort == IsakmpPort)
+            ReadIsakmp(data, FrameKind.Isakmp, ref d, required: d.SourcePort == d.DestinationPort);
     }
 
     /// <summary>
@@ -272,12 +271,14 @@ public static class FrameDissector
         d.DestinationPort = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(payload[2..]);
     }
 
-    private static void ReadIsakmp(ReadOnlySpan<byte> data, FrameKind kind, ref Dissection d)
+    /// <param name="required">False where the ports only suggest ISAKMP: a payload that is not ISAKMP leaves the datagram plain UDP.</param>
+    private static void ReadIsakmp(ReadOnlySpan<byte> data, FrameKind kind, ref Dissection d, bool required = true)
     {
         var status = IsakmpHeader.Parse(data, out var isakmp);
         if (status != ParseStatus.Ok)
         {
-            Fail(ref d, status, FrameLayer.Application);
+            if (required)
+                Fail(ref d, status, FrameLayer.Application);
             return;
         }
 

@@ -10,6 +10,9 @@ namespace VpnMasq.Protocols.Link;
 public readonly ref struct LinuxCookedHeader
 {
     public const int Length = 16;
+
+    /// <summary>Packet type 4, PACKET_OUTGOING: a packet the capturing host sent, not one it received.</summary>
+    public const ushort PacketTypeOutgoing = 4;
     private const int AddressLengthOffset = 4;
     private const int ProtocolOffset = 14;
 

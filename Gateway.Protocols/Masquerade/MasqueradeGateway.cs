@@ -61,7 +61,7 @@ public sealed class MasqueradeGateway
         var verdict = peer.Handle(request.Frame, request.Dissection, request.Direction, now, events);
 
         // A frame that left nothing behind (spoofed sources, each dropped no-mapping) must not hold a place under the peer limit.
-        if (!known && peer.EntryCount == 0 && peer.Esp.Waiting.Count == 0)
+        if (!known && peer.IsEmpty)
             _peers.Remove(request.Peer);
         return Complete(request, verdict);
     }
@@ -128,8 +128,7 @@ public sealed class MasqueradeGateway
         var datagram = frame.AsSpan(d.NetworkOffset);
         if (datagram[Ipv4Header.TtlOffset] <= 1)
             return Answer(Verdict.Drop(DropReason.TtlExceeded, label, peerAddress), frame, d, dir, RouterReply.TimeExceeded, now);
-        var outgoing = dir == Direction.Outbound ? Side.Outside : Side.Inside;
-        if (d.IpTotalLength > Settings.LinkMtu(outgoing) && (datagram[Ipv4Header.FragmentOffset] & 0x40) != 0)
+        if (d.DontFragment && d.IpTotalLength > Settings.LinkMtu(OutgoingSide(dir)))
             return Answer(Verdict.Drop(DropReason.FragmentationNeeded, label, peerAddress), frame, d, dir, RouterReply.FragmentationNeeded, now);
 
         if (route && early is { } routed)
@@ -215,13 +214,17 @@ public sealed class MasqueradeGateway
     /// </summary>
     private Verdict Answer(Verdict drop, byte[] frame, in Dissection d, Direction dir, RouterReply reply, TimeSpan now)
     {
-        var back = dir == Direction.Outbound ? Side.Inside : Side.Outside;
+        var outgoing = OutgoingSide(dir);
+        var back = outgoing == Side.Outside ? Side.Inside : Side.Outside;
         var datagram = frame.AsSpan(d.NetworkOffset, Math.Min(d.IpTotalLength, frame.Length - d.NetworkOffset));
         if (!RouterReplies.MayAnswer(datagram) || !_replyLimit.Allow(d.Source, now))
             return drop;
-        var answer = RouterReplies.Build(reply, datagram, Settings.AddressOn(back), Settings.LinkMtu(dir == Direction.Outbound ? Side.Outside : Side.Inside));
+        var answer = RouterReplies.BuildAnswerable(reply, datagram, Settings.AddressOn(back), Settings.LinkMtu(outgoing));
         return answer is null ? drop : drop with { Extra = [new OutputFrame(answer, back)] };
     }
+
+    /// <summary>The side a frame leaves by when it is forwarded: out for what came from inside, in for the rest.</summary>
+    private static Side OutgoingSide(Direction direction) => direction == Direction.Outbound ? Side.Outside : Side.Inside;
 
     /// <summary>ipchains REJECT: TCP gets a reset, UDP port unreachable, anything else host unreachable.</summary>
     private static RouterReply RejectReply(in Dissection d) => d.Protocol switch
@@ -262,7 +265,7 @@ public sealed class MasqueradeGateway
             events.Clear();
             peer.Sweep(now, events);
             all.AddRange(events.Select(e => (address, e)));
-            if (peer.EntryCount == 0 && peer.Esp.Waiting.Count == 0)
+            if (peer.IsEmpty)
                 _peers.Remove(address);
         }
 

@@ -39,20 +39,8 @@ public sealed partial class PeerState
             mapping = Ports.FindOutbound(d.Protocol, d.Source, d.SourcePort, d.DestinationPort)!;
         }
 
-        // A control segment that is dropped (out of order, malformed) must not move the connection: a spoofed
-        // RST or FIN ahead of the stream would otherwise close a client's control connection and end its calls.
-        var control = d.Protocol == IpProtocol.Tcp && IsPptpControl(mapping)
-            ? ReadPptpControl(frame, d, mapping, Direction.Outbound, now)
-            : DropReason.None;
-        if (control != DropReason.None)
-            return Verdict.Drop(control, ProtocolLabel.Pptp, Remote, d.Source);
-        mapping.LastSeen = now;
-        if (d.Protocol == IpProtocol.Tcp)
-        {
-            TrackTcp(mapping, d.TcpFlags, fromInside: true, now);
-            if (IsPptpControl(mapping))
-                EndCallsOfClosedConnection(mapping, now);
-        }
+        if (Refresh(frame, d, mapping, Direction.Outbound, now) is var refused and not DropReason.None)
+            return Verdict.Drop(refused, ProtocolLabel.Pptp, Remote, d.Source);
 
         var datagram = Datagram(frame, d);
         PacketRewriter.SetSourceAddress(datagram, PublicAddress);
@@ -83,26 +71,33 @@ public sealed partial class PeerState
             mapping = Ports.FindInbound(d.Protocol, d.DestinationPort, d.SourcePort)!;
         }
 
-        // A control segment that is dropped (out of order, malformed) must not move the connection: a spoofed
-        // RST or FIN ahead of the stream would otherwise close a client's control connection and end its calls.
-        var control = d.Protocol == IpProtocol.Tcp && IsPptpControl(mapping)
-            ? ReadPptpControl(frame, d, mapping, Direction.Inbound, now)
-            : DropReason.None;
-        if (control != DropReason.None)
-            return Verdict.Drop(control, ProtocolLabel.Pptp, Remote, mapping.Inside);
-        mapping.LastSeen = now;
-        if (d.Protocol == IpProtocol.Tcp)
-        {
-            TrackTcp(mapping, d.TcpFlags, fromInside: false, now);
-            if (IsPptpControl(mapping))
-                EndCallsOfClosedConnection(mapping, now);
-        }
+        if (Refresh(frame, d, mapping, Direction.Inbound, now) is var refused and not DropReason.None)
+            return Verdict.Drop(refused, ProtocolLabel.Pptp, Remote, mapping.Inside);
 
         var datagram = Datagram(frame, d);
         PacketRewriter.SetDestinationAddress(datagram, mapping.Inside);
         if (mapping.InsidePort != d.DestinationPort)
             PacketRewriter.SetDestinationPort(datagram, mapping.InsidePort);
         return Verdict.Send(label, Remote, mapping.Inside, Side.Inside);
+    }
+
+    /// <summary>
+    /// A segment or datagram passes its mapping: last seen, TCP state, and for a PPTP control connection its stream.
+    /// The stream is read first: a control segment refused (out of order, malformed) must not move the connection, or
+    /// a spoofed RST or FIN ahead of the stream would close a client's control connection and end its calls.
+    /// Returns the refusal, or None.
+    /// </summary>
+    private DropReason Refresh(byte[] frame, in Dissection d, PortMapping mapping, Direction direction, TimeSpan now)
+    {
+        bool control = d.Protocol == IpProtocol.Tcp && IsPptpControl(mapping);
+        if (control && ReadPptpControl(frame, d, mapping, direction, now) is var refused and not DropReason.None)
+            return refused;
+        mapping.LastSeen = now;
+        if (d.Protocol == IpProtocol.Tcp)
+            TrackTcp(mapping, d.TcpFlags, fromInside: direction == Direction.Outbound, now);
+        if (control)
+            EndCallsOfClosedConnection(mapping, now);
+        return DropReason.None;
     }
 
     /// <summary>TCP mappings follow the connection (DESIGN §3.1): state changes are events, packets are not.</summary>

@@ -41,7 +41,7 @@ public sealed partial class PeerState
     {
         if (snapshot.Remote != Remote)
             throw new ArgumentException($"Snapshot of peer {snapshot.Remote} restored into peer {Remote}.", nameof(snapshot));
-        if (EntryCount != 0 || Esp.Waiting.Count != 0)
+        if (!IsEmpty)
             throw new InvalidOperationException("Restore needs an empty peer.");
         LastActivity = snapshot.LastActivity;
         Ports.Cursor = snapshot.PortCursor;

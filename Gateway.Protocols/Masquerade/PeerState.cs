@@ -38,6 +38,9 @@ public sealed partial class PeerState
 
     public int EntryCount => Ports.Count + Icmp.Count + Isakmp.Count + Esp.Count + Calls.Count;
 
+    /// <summary>Holds nothing at all, not even a host waiting for its ESP turn: the peer may be forgotten.</summary>
+    public bool IsEmpty => EntryCount == 0 && Esp.Waiting.Count == 0;
+
     private MasqueradeOptions Options => _settings.Options;
     private uint PublicAddress => _settings.PublicAddress;
 

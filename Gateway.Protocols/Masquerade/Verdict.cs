@@ -31,6 +31,23 @@ public enum ProtocolLabel : byte
     Ah,
 }
 
+public static class ProtocolLabels
+{
+    /// <summary>The label as events, logs and counters name it (DESIGN §5.2): a constant, so naming a frame allocates nothing.</summary>
+    public static string Code(this ProtocolLabel label) => label switch
+    {
+        ProtocolLabel.Esp => "esp",
+        ProtocolLabel.Isakmp => "isakmp",
+        ProtocolLabel.Gre => "gre",
+        ProtocolLabel.Pptp => "pptp",
+        ProtocolLabel.Tcp => "tcp",
+        ProtocolLabel.Udp => "udp",
+        ProtocolLabel.Icmp => "icmp",
+        ProtocolLabel.Ah => "ah",
+        _ => "other",
+    };
+}
+
 /// <summary>A frame to send that is not the input frame rewritten in place (fan-out copies, fragments).</summary>
 public readonly record struct OutputFrame(byte[] Frame, Side Side);
 

@@ -59,10 +59,12 @@ public static class RouterReplies
     /// <param name="datagram">The offending IPv4 datagram as it arrived (before any rewrite).</param>
     /// <param name="from">The gateway's address on the link the reply leaves by (a reset comes from the segment's destination).</param>
     /// <param name="mtu">The next hop's MTU, for <see cref="RouterReply.FragmentationNeeded"/>.</param>
-    public static byte[]? Build(RouterReply reply, ReadOnlySpan<byte> datagram, uint from, int mtu = 0)
+    public static byte[]? Build(RouterReply reply, ReadOnlySpan<byte> datagram, uint from, int mtu = 0) =>
+        MayAnswer(datagram) ? BuildAnswerable(reply, datagram, from, mtu) : null;
+
+    /// <summary><see cref="Build"/> for a datagram the caller has already found <see cref="MayAnswer"/>.</summary>
+    internal static byte[]? BuildAnswerable(RouterReply reply, ReadOnlySpan<byte> datagram, uint from, int mtu)
     {
-        if (!MayAnswer(datagram))
-            return null;
         Ipv4Header.Parse(datagram, out var ip);
         if (reply == RouterReply.TcpReset)
             return ip.Protocol == IpProtocol.Tcp ? Reset(ip) : null;
