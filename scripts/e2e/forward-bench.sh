@@ -89,6 +89,7 @@ measure() {
         awk -F'[/ =]+' '/^rtt/ {print $7, $8}')
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "${r64// /$'\t'}" "${r1400// /$'\t'}" "${rtt:-NA NA}" |
     tr ' ' '\t' >>"$results"
+  # shellcheck disable=SC2086 # r64/r1400 are "pps loss", split on purpose
   printf '  round %d %-10s 64B %s pps (loss %s%%)  1400B %s pps (loss %s%%)  ping avg/max %s ms\n' \
     "$round" "$name" ${r64} ${r1400} "${rtt:-NA NA}" >&2
 }
