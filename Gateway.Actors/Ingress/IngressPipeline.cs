@@ -3,6 +3,7 @@ using VpnMasq.Actors.Peers;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Front;
 using VpnMasq.Protocols.Masquerade.Flows;
 
 namespace VpnMasq.Actors.Ingress;
@@ -15,7 +16,7 @@ namespace VpnMasq.Actors.Ingress;
 /// </summary>
 public sealed class IngressPipeline
 {
-    private readonly MasqueradeGateway _front;
+    private readonly GatewayFront _front;
     private readonly FlowIndex _cache;
     private readonly ActivityRecorder _activity;
     private readonly IActorRef _peers;
@@ -28,7 +29,7 @@ public sealed class IngressPipeline
     /// False sends every frame to its owner. Replay does: a capture's clock runs far ahead of the wall
     /// clock that batches activity reports, so owners would expire flows the cache kept busy.
     /// </param>
-    public IngressPipeline(MasqueradeGateway front, FlowIndex cache, ActivityRecorder activity, IActorRef peers, TimeSpan ownerTimeout,
+    public IngressPipeline(GatewayFront front, FlowIndex cache, ActivityRecorder activity, IActorRef peers, TimeSpan ownerTimeout,
         bool useFlowCache = true)
     {
         _useFlowCache = useFlowCache;
@@ -39,7 +40,7 @@ public sealed class IngressPipeline
         _ownerTimeout = ownerTimeout;
     }
 
-    public MasqueradeGateway Front => _front;
+    public GatewayFront Front => _front;
     public FlowIndex Cache => _cache;
 
     /// <summary>
@@ -79,7 +80,7 @@ public sealed class IngressPipeline
         }
 
         if (_refused.IsRefused(request.Peer))
-            return new(new IngressDecision(Verdict.Drop(DropReason.PeerLimit, MasqueradeGateway.LabelOf(request.Dissection), request.Peer), dir, DecisionSource.Front, null));
+            return new(new IngressDecision(Verdict.Drop(DropReason.PeerLimit, ProtocolLabels.Of(request.Dissection), request.Peer), dir, DecisionSource.Front, null));
 
         return new(AskOwner(request, at));
     }
@@ -95,7 +96,7 @@ public sealed class IngressPipeline
         }
         catch (AskTimeoutException)
         {
-            var label = MasqueradeGateway.LabelOf(request.Dissection);
+            var label = ProtocolLabels.Of(request.Dissection);
             return new IngressDecision(Verdict.Drop(DropReason.OwnerUnavailable, label, request.Peer), request.Direction, DecisionSource.Owner, null);
         }
 

@@ -9,14 +9,16 @@ using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Flows;
+using VpnMasq.Protocols.Masquerade.Peers;
 using VpnMasq.Protocols.Masquerade.Snapshots;
 
 namespace VpnMasq.Actors.Peers;
 
 /// <summary>
 /// The owner of one remote peer's masquerade state (DESIGN §1): a sharded, event-sourced shell
-/// around <see cref="PeerState"/>. Every decision's events are journaled before its verdict leaves
-/// (Persist stashes later commands meanwhile, so decisions stay serialized per peer), the table is
+/// around <see cref="PeerState"/>. A decision is a value: its events are journaled, then applied, then
+/// its verdict leaves (PersistAll stashes later commands meanwhile, so decisions stay serialized per
+/// peer, and a journal that fails leaves the state as the journal has it), the table is
 /// snapshotted every <see cref="PeerActorSettings.SnapshotEvery"/> events, and the established flows
 /// are published for every node's flow cache whenever they change. No rule logic lives here.
 /// </summary>
@@ -34,7 +36,6 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>Counted against Masquerade:Limits:Peers: since recovery when it holds state, else from its first decision.</summary>
     private bool _admitted;
-    private readonly List<PeerEvent> _events = [];
     private PeerState _state;
     private IReadOnlyList<EstablishedFlow> _published = [];
     private int _eventsSinceSnapshot;
@@ -44,14 +45,14 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private TimeSpan _frameClock;
     private DateTime _frameClockSetAt = DateTime.UtcNow;
 
-    public PeerActor(string entityId, MasqueradeSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher)
+    public PeerActor(string entityId, LiveSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher)
     {
         _remote = Ipv4Address.Parse(entityId);
         _settings = settings;
         _flowPublisher = flowPublisher;
         _owner = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
-        _state = new PeerState(_remote, masquerade);
         Masquerade = masquerade;
+        _state = new PeerState(_remote, Options);
         PersistenceId = "peer-" + entityId;
 
         // A remote that only ever drew drops (a scan, stray replies) holds nothing: let it go after a while.
@@ -78,9 +79,12 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
-    private MasqueradeSettings Masquerade { get; }
+    /// <summary>The node's settings: an immutable value swapped whole on a change, read once per decision.</summary>
+    private LiveSettings Masquerade { get; }
 
-    public static Props Props(string entityId, MasqueradeSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher) =>
+    private MasqueradeOptions Options => Masquerade.Current.Options;
+
+    public static Props Props(string entityId, LiveSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher) =>
         Akka.Actor.Props.Create(() => new PeerActor(entityId, masquerade, settings, flowPublisher));
 
     protected override void PostStop()
@@ -92,7 +96,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     private void RecoverSnapshot(PeerSnapshot snapshot)
     {
-        _state = new PeerState(_remote, Masquerade);
+        _state = new PeerState(_remote, Options);
         _state.Restore(snapshot);
     }
 
@@ -134,20 +138,20 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         }
 
         AdvanceClock(m.At);
-        _events.Clear();
-        var verdict = d.IsOk
-            ? _state.Handle(frame, d, m.Direction, m.At, _events)
-            : Verdict.Drop(DropReason.Malformed, MasqueradeGateway.LabelOf(d), _remote);
+        if (!d.IsOk)
+        {
+            Sender.Tell(new FrameDecided(Verdict.Drop(DropReason.Malformed, ProtocolLabels.Of(d), _remote), frame, _owner));
+            return;
+        }
 
-        CountEvictions();
+        var decision = _state.Decide(frame, d, m.Direction, Masquerade.Current, m.At);
+        CountEvictions(decision);
 
         // A decision without events still moved last-seen times (PPTP control traffic, which no cache
         // translates, is nothing else): the next activity snapshot must save them, as for reported activity.
-        if (d.IsOk && _events.Count == 0)
+        if (decision.IsQuiet)
             _activityUnsaved = true;
-
-        var reply = new FrameDecided(verdict, frame, _owner);
-        PersistThen(reply, Sender);
+        PersistThenApply(decision, new FrameDecided(decision.Verdict, frame, _owner), Sender);
     }
 
     private void Announce(AnnounceSa m)
@@ -161,52 +165,44 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         }
 
         AdvanceClock(m.At);
-        _events.Clear();
-        var refusal = _state.Announce(m.Inside, m.OutboundSpi, m.InboundSpi, m.At, _events);
-        PersistThen(new AnnounceResult(refusal), Sender);
+        var decision = _state.Announce(m.Inside, m.OutboundSpi, m.InboundSpi, Masquerade.Current, m.At);
+        PersistThenApply(decision, new AnnounceResult(decision.Verdict.Reason), Sender);
     }
 
     private void Sweep(TimeSpan now)
     {
-        _events.Clear();
-        _state.Sweep(now, _events);
-
         // Only once the expiries are journaled and their retraction published: the shard answers Passivate
         // with a PoisonPill, which does not wait for a persist in flight.
-        PersistThen(null, ActorRefs.Nobody, PassivateWhenEmpty);
+        PersistThenApply(_state.Sweep(Masquerade.Current, now), null, ActorRefs.Nobody, PassivateWhenEmpty);
     }
 
-    private void Close(TimeSpan at)
-    {
-        _events.Clear();
-        _state.CloseAll(at, RemovalCause.AddressChanged, _events);
-        PersistThen(null, ActorRefs.Nobody);
-    }
+    private void Close(TimeSpan at) =>
+        PersistThenApply(_state.CloseAll(Masquerade.Current, at, RemovalCause.AddressChanged), null, ActorRefs.Nobody);
 
     /// <summary>
-    /// Journals the events of the last decision, then sends <paramref name="reply"/> and runs <paramref name="then"/>.
-    /// The state already reflects them; should the journal fail, the actor stops and recovers what was really
-    /// stored, and the frame is never sent (no effect without its event).
+    /// Journals the decision's events, applies the decision, then sends <paramref name="reply"/> and runs <paramref name="then"/>.
+    /// Should the journal fail, the actor stops before anything is applied or sent (no effect without its event).
     /// </summary>
-    private void PersistThen(object? reply, IActorRef replyTo, Action? then = null)
+    private void PersistThenApply(PeerDecision decision, object? reply, IActorRef replyTo, Action? then = null)
     {
-        if (_events.Count == 0)
+        if (decision.IsQuiet)
         {
+            _state.Apply(decision);
             if (reply is not null)
                 replyTo.Tell(reply);
             then?.Invoke();
             return;
         }
 
-        var batch = _events.ToArray();
-        int remaining = batch.Length;
-        PersistAll(batch, _ =>
+        int remaining = decision.Events.Count;
+        PersistAll(decision.Events, _ =>
         {
             if (--remaining > 0)
                 return;
+            _state.Apply(decision);
             if (reply is not null)
                 replyTo.Tell(reply);
-            _eventsSinceSnapshot += batch.Length;
+            _eventsSinceSnapshot += decision.Events.Count;
             PublishFlows();
             if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
                 TakeSnapshot();
@@ -216,8 +212,8 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// The journal refused an event (it would not serialize, or broke a constraint) and Akka carries on by
-    /// default, but the state already holds the event: stop, as after a failed write, so the peer starts again
-    /// from what the journal really has instead of deciding on entries it never stored.
+    /// default; the decision it belonged to was never applied nor answered, and later ones may have built on
+    /// it in the journal's order: stop, so the peer starts again from what the journal really has.
     /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
@@ -259,10 +255,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>Masquerade:Limits:EntriesPerPeer made room for this decision: counted, and logged (throttled per node).</summary>
-    private void CountEvictions()
+    private void CountEvictions(PeerDecision decision)
     {
         int evicted = 0;
-        foreach (var e in _events)
+        foreach (var e in decision.Events)
         {
             if (e is PortUnmapped { Cause: RemovalCause.Evicted } or IcmpUnmapped { Cause: RemovalCause.Evicted } or IsakmpExchangeRemoved { Cause: RemovalCause.Evicted })
                 evicted++;
@@ -271,12 +267,12 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         if (evicted > 0 && _nodePeers.Evict(evicted))
         {
             _log.Warning("peer {0}: its table is at Masquerade:Limits:EntriesPerPeer ({1}); the least recently used mapping was evicted ({2} evicted on this node so far)",
-                Ipv4Address.Format(_remote), Masquerade.Options.Limits.EntriesPerPeer, _nodePeers.Evicted);
+                Ipv4Address.Format(_remote), Options.Limits.EntriesPerPeer, _nodePeers.Evicted);
         }
     }
 
     /// <summary>True once this peer counts against the node's peer limit; a new one is admitted while there is room.</summary>
-    private bool Admitted() => _admitted || (_admitted = _nodePeers.TryAdmit(Masquerade.Options.Limits.Peers));
+    private bool Admitted() => _admitted || (_admitted = _nodePeers.TryAdmit(Options.Limits.Peers));
 
     private bool IsEmpty => _state.IsEmpty;
 
@@ -290,10 +286,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         if (_nodePeers.Refuse())
         {
             _log.Warning("peer {0} refused (peer-limit): this node runs {1} peers, Masquerade:Limits:Peers is {2}; {3} refused so far",
-                Ipv4Address.Format(_remote), _nodePeers.Count, Masquerade.Options.Limits.Peers, _nodePeers.Refused);
+                Ipv4Address.Format(_remote), _nodePeers.Count, Options.Limits.Peers, _nodePeers.Refused);
         }
 
-        Sender.Tell(new FrameDecided(Verdict.Drop(DropReason.PeerLimit, MasqueradeGateway.LabelOf(d), _remote), m.Frame, _owner));
+        Sender.Tell(new FrameDecided(Verdict.Drop(DropReason.PeerLimit, ProtocolLabels.Of(d), _remote), m.Frame, _owner));
         Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 

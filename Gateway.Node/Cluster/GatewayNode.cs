@@ -12,6 +12,7 @@ using VpnMasq.Actors.Ingress;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Logs;
 using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Front;
 using VpnMasq.Protocols.Masquerade.Flows;
 using AkkaCluster = Akka.Cluster.Cluster;
 
@@ -57,7 +58,7 @@ public sealed class GatewayNode : IAsyncDisposable
     {
         if (settings.Journal == JournalProvider.Sqlite)
             SqliteJournalFile.Prepare(settings);
-        var front = new MasqueradeGateway(masquerade);
+        var front = new GatewayFront(masquerade);
         var cache = new FlowIndex();
         var recorder = new ActivityRecorder();
         var peerSettings = new PeerActorSettings { SnapshotEvery = settings.SnapshotEvery, SweepInterval = settings.SweepInterval };
@@ -79,7 +80,7 @@ public sealed class GatewayNode : IAsyncDisposable
                 registry.Register<FlowReplicator>(flows);
                 var region = ClusterSharding.Get(system).Start(
                     "peer",
-                    entityId => PeerActor.Props(entityId, front.Settings, peerSettings, flows),
+                    entityId => PeerActor.Props(entityId, front.Live, peerSettings, flows),
                     ClusterShardingSettings.Create(system),
                     new PeerMessageExtractor(settings.ShardCount));
                 registry.Register<PeerActor>(region);

@@ -10,7 +10,7 @@ namespace VpnMasq.Node.Live;
 /// renegotiates its MTU, and the front must fragment (or answer Fragmentation Needed) to what the link takes now.
 /// Polled, like the public address: a change shows within a tick, and one read of /sys per link costs nothing.
 /// </summary>
-internal sealed class LinkMtus(MasqueradeSettings settings, string inside, string outside, ILogger log)
+internal sealed class LinkMtus(LiveSettings settings, string inside, string outside, ILogger log)
 {
     private int _inside;
     private int _outside;
@@ -30,7 +30,7 @@ internal sealed class LinkMtus(MasqueradeSettings settings, string inside, strin
         if (mtu == before)
             return;
         known = mtu;
-        settings.SetLinkMtu(side, mtu);
+        settings.Update(s => s.WithLinkMtu(side, mtu));
         if (before != 0) // the first read is the start, which the startup line reports
             log.Info($"vpnmasqd: {(side == Side.Inside ? "inside" : "outside")} link {link} MTU {before} -> {mtu}");
     }

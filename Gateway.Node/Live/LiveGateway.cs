@@ -32,7 +32,7 @@ internal sealed class LiveGateway : IDisposable
         _log = node.Loggers.CreateLogger(LogCategories.Live);
         _linkDropLog = node.Loggers.CreateLogger(LogCategories.Drops);
         _dropLog = new DropLog(node.Loggers, TimeProvider.System);
-        node.Ingress.Front.Settings.InsideAddress = inside.Address;
+        node.Ingress.Front.Live.Update(s => s with { InsideAddress = inside.Address });
         _order = new FlowOrder(Emit, e =>
         {
             CountDrop("internal-error");

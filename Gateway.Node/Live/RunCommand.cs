@@ -96,9 +96,9 @@ internal static class RunCommand
                 ? $"seeds [{string.Join(",", nodeSettings.Seeds)}]"
                 : $"bootstrap by {nodeSettings.Discovery} discovery [{string.Join(",", nodeSettings.BootstrapEndpoints)}]";
             // Read before the first frame: the front fragments to what the link takes from the start.
-            var settings = node.Ingress.Front.Settings;
-            var mtus = new LinkMtus(settings, inside.Name, outside.Name, log);
+            var mtus = new LinkMtus(node.Ingress.Front.Live, inside.Name, outside.Name, log);
             mtus.Follow();
+            var settings = node.Ingress.Front.Settings;
             log.Info($"vpnmasqd: inside {inside.Name} ({Ipv4Address.Format(inside.Address)}, {framings.Inside.Name()}, MTU {settings.LinkMtu(Side.Inside)}), " +
                      $"outside {outside.Name} ({framings.Outside.Name()}, MTU {settings.LinkMtu(Side.Outside)}), " +
                      $"public address {Ipv4Address.Format(options.PublicAddress)}{(options.PublicAddressAuto ? " (auto)" : "")}, " +
@@ -165,7 +165,7 @@ internal static class RunCommand
             return;
         log.Warning($"vpnmasqd: public address changed from {Ipv4Address.Format(front.Settings.PublicAddress)} to {Ipv4Address.Format(now)}: closing mappings");
         var at = DateTime.UtcNow - DateTime.UnixEpoch;
-        front.ChangePublicAddress(now, at);
+        front.ChangePublicAddress(now);
         if (run.ManageKernel)
             KernelGuard.Install(run.InsideInterface, run.OutsideInterface, now);
         foreach (uint peer in LocalPeers.AskAsync(node.Peers, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult())

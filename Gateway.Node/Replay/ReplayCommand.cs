@@ -83,7 +83,7 @@ internal static class ReplayCommand
             double seconds = now.Ticks / (double)TimeSpan.TicksPerSecond;
             if (now - lastSweep > SweepInterval)
             {
-                node.Ingress.Front.Sweep(now);
+                node.Ingress.Front.ExpireFragments(now);
                 foreach (var peer in peers)
                     node.Peers.Tell(new SweepPeer(peer, now));
                 lastSweep = now;

@@ -1,4 +1,5 @@
 using VpnMasq.Protocols.Masquerade.Esp;
+using VpnMasq.Protocols.Masquerade.Icmp;
 using VpnMasq.Protocols.Masquerade.Isakmp;
 using VpnMasq.Protocols.Masquerade.Ports;
 using VpnMasq.Protocols.Masquerade.Pptp;

@@ -1,29 +1,31 @@
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Esp;
 using VpnMasq.Protocols.Masquerade.Events;
+using VpnMasq.Protocols.Masquerade.Flows;
+using VpnMasq.Protocols.Masquerade.Icmp;
 using VpnMasq.Protocols.Masquerade.Isakmp;
+using VpnMasq.Protocols.Masquerade.Peers;
 using VpnMasq.Protocols.Masquerade.Ports;
 using VpnMasq.Protocols.Masquerade.Pptp;
 
 namespace VpnMasq.Protocols.Masquerade;
 
 /// <summary>
-/// Everything the gateway knows about one remote peer (DESIGN §3.1–§3.5): port and ICMP mappings,
-/// ISAKMP cookies, ESP associations and their init serialization, PPTP Call IDs. Decisions change
-/// state only by emitting events (applied at once and handed to the caller to persist), so
-/// replaying the events on a fresh instance rebuilds the same table. Not thread-safe: one owner.
+/// Everything the gateway knows about one remote peer (DESIGN §3.1–§3.5), one table per protocol, and the dispatch of
+/// a frame to its protocol's rules (<c>Masquerade/&lt;Protocol&gt;/</c>). Deciding reads the tables and returns a
+/// <see cref="PeerDecision"/>; only <see cref="Apply(PeerDecision)"/> and <see cref="Apply(PeerEvent)"/> change them,
+/// so replaying a journal on a fresh instance rebuilds the same table. Not thread-safe: one owner.
 /// </summary>
 public sealed partial class PeerState
 {
-    private readonly MasqueradeSettings _settings;
     private readonly Dictionary<(uint Inside, ushort InsidePort, ushort RemotePort), PptpControlConnection> _controlConnections = [];
-    private List<PeerEvent>? _events;
+    private readonly PeerDecisionBuilder _builder;
 
-    public PeerState(uint remote, MasqueradeSettings settings)
+    public PeerState(uint remote, MasqueradeOptions options)
     {
         Remote = remote;
-        _settings = settings;
-        Esp = new EspTable(settings.Options.Limits.EntriesPerPeer);
+        _builder = new PeerDecisionBuilder(this);
+        Esp = new EspTable(options.Limits.EntriesPerPeer, options.Esp.InitLifetime);
     }
 
     public uint Remote { get; }
@@ -41,61 +43,97 @@ public sealed partial class PeerState
     /// <summary>Holds nothing at all, not even a host waiting for its ESP turn: the peer may be forgotten.</summary>
     public bool IsEmpty => EntryCount == 0 && Esp.Waiting.Count == 0;
 
-    private MasqueradeOptions Options => _settings.Options;
-    private uint PublicAddress => _settings.PublicAddress;
+    /// <summary>
+    /// Decides one frame to or from this peer, rewriting it in place when it is to be sent. The tables are not changed:
+    /// apply the decision (after journaling its events) for that.
+    /// </summary>
+    public PeerDecision Decide(byte[] frame, in Dissection d, Direction direction, MasqueradeSettings settings, TimeSpan now)
+    {
+        var b = _builder.Begin(settings, now);
+        return b.Finish(direction == Direction.Outbound ? Outbound(b, frame, d) : Inbound(b, frame, d), frameSeen: true);
+    }
+
+    private static Verdict Outbound(PeerDecisionBuilder b, byte[] frame, in Dissection d) => ProtocolOf(d) switch
+    {
+        FlowKind.Esp => EspRules.Outbound(b, frame, d),
+        FlowKind.Isakmp => IsakmpRules.Outbound(b, frame, d),
+        FlowKind.Port => PortRules.Outbound(b, frame, d),
+        FlowKind.Icmp => IcmpRules.Outbound(b, frame, d),
+        FlowKind.Gre => GreRules.Outbound(b, frame, d),
+        _ => OtherProtocols.Outbound(b, d),
+    };
+
+    private static Verdict Inbound(PeerDecisionBuilder b, byte[] frame, in Dissection d) => ProtocolOf(d) switch
+    {
+        FlowKind.Esp => EspRules.Inbound(b, frame, d),
+        FlowKind.Isakmp => IsakmpRules.Inbound(b, frame, d),
+        FlowKind.Port => PortRules.Inbound(b, frame, d),
+        FlowKind.Icmp => IcmpRules.Inbound(b, frame, d),
+        FlowKind.Gre => GreRules.Inbound(b, frame, d),
+        _ => OtherProtocols.Inbound(b, frame, d),
+    };
 
     /// <summary>
-    /// Decides what to do with one frame to or from this peer and rewrites it in place. Events
-    /// describing any state change are appended to <paramref name="events"/>.
+    /// Which protocol's rules and table a frame belongs to: the one place that says so, for the owner and the flow cache.
+    /// ISAKMP is 500 -> 500 only; UDP to or from 500 otherwise (a client behind another NAT), NAT-T and plain TCP/UDP
+    /// are port mappings. 0 for the rest (AH, other protocols, fragments).
     /// </summary>
-    public Verdict Handle(byte[] frame, in Dissection d, Direction direction, TimeSpan now, List<PeerEvent> events)
+    public static FlowKind ProtocolOf(in Dissection d) => d.Kind switch
     {
-        _events = events;
-        LastActivity = now;
-        try
-        {
-            return direction == Direction.Outbound ? HandleOutbound(frame, d, now) : HandleInbound(frame, d, now);
-        }
-        finally
-        {
-            _events = null;
-        }
-    }
-
-    private Verdict HandleOutbound(byte[] frame, in Dissection d, TimeSpan now) => d.Kind switch
-    {
-        FrameKind.Esp => OutboundEsp(frame, d, now),
-        FrameKind.Isakmp when d.SourcePort == FrameDissector.IsakmpPort && d.DestinationPort == FrameDissector.IsakmpPort
-            => OutboundIsakmp(frame, d, now),
-        FrameKind.Tcp or FrameKind.Udp or FrameKind.Isakmp or FrameKind.NatTEsp or FrameKind.NatTIsakmp or FrameKind.NatTKeepalive
-            => OutboundPort(frame, d, now),
-        FrameKind.Icmp => OutboundIcmp(frame, d, now),
-        FrameKind.Gre => OutboundGre(frame, d, now),
-        FrameKind.Ah => Verdict.Drop(DropReason.AhNotMasqueradable, ProtocolLabel.Ah, Remote, d.Source),
-        _ => OutboundOtherProtocol(frame, d),
+        FrameKind.Esp => FlowKind.Esp,
+        FrameKind.Isakmp when d.SourcePort == FrameDissector.IsakmpPort && d.DestinationPort == FrameDissector.IsakmpPort => FlowKind.Isakmp,
+        FrameKind.Tcp or FrameKind.Udp or FrameKind.Isakmp or FrameKind.NatTEsp or FrameKind.NatTIsakmp or FrameKind.NatTKeepalive => FlowKind.Port,
+        FrameKind.Icmp => FlowKind.Icmp,
+        FrameKind.Gre => FlowKind.Gre,
+        _ => 0,
     };
 
-    private Verdict HandleInbound(byte[] frame, in Dissection d, TimeSpan now) => d.Kind switch
+    /// <summary>Every entry whose lifetime has passed at <paramref name="now"/>, removed. Decisions expire what they touch lazily; this reclaims the rest.</summary>
+    public PeerDecision Sweep(MasqueradeSettings settings, TimeSpan now)
     {
-        FrameKind.Esp => InboundEsp(frame, d, now),
-        FrameKind.Isakmp when d.SourcePort == FrameDissector.IsakmpPort && d.DestinationPort == FrameDissector.IsakmpPort
-            => InboundIsakmp(frame, d, now),
-        FrameKind.Tcp or FrameKind.Udp or FrameKind.Isakmp or FrameKind.NatTEsp or FrameKind.NatTIsakmp or FrameKind.NatTKeepalive
-            => InboundPort(frame, d, now),
-        FrameKind.Icmp => InboundIcmp(frame, d, now),
-        FrameKind.Gre => InboundGre(frame, d, now),
-        FrameKind.Ah => Verdict.Drop(DropReason.AhNotMasqueradable, ProtocolLabel.Ah, Remote),
-        _ => InboundOtherProtocol(frame, d),
-    };
-
-    /// <summary>Records a state change: applied now, persisted by the caller.</summary>
-    private void Emit(PeerEvent e)
-    {
-        Apply(e);
-        _events?.Add(e);
+        var b = _builder.Begin(settings, now);
+        PortRules.Sweep(b);
+        IcmpRules.Sweep(b);
+        IsakmpRules.Sweep(b);
+        EspRules.Sweep(b);
+        GreRules.Sweep(b);
+        return b.Finish(default);
     }
 
-    /// <summary>Applies one event. Used live (through Emit) and to recover from a journal.</summary>
+    /// <summary>Every entry closed at once: the public address changed, so none of them can work (DESIGN §3.7).</summary>
+    public PeerDecision CloseAll(MasqueradeSettings settings, TimeSpan now, RemovalCause cause)
+    {
+        var b = _builder.Begin(settings, now);
+        GreRules.CloseAll(b, cause);
+        PortRules.CloseAll(b, cause);
+        IcmpRules.CloseAll(b, cause);
+        IsakmpRules.CloseAll(b, cause);
+        EspRules.CloseAll(b, cause);
+        return b.Finish(default);
+    }
+
+    /// <summary>An SA pair announced through the management API (HOWTO §6.2's "best solution"); the verdict's reason says why not.</summary>
+    public PeerDecision Announce(uint inside, uint outboundSpi, uint inboundSpi, MasqueradeSettings settings, TimeSpan now)
+    {
+        var b = _builder.Begin(settings, now);
+        var refusal = EspRules.Announce(b, inside, outboundSpi, inboundSpi);
+        return b.Finish(refusal == DropReason.None ? default : b.Drop(refusal, ProtocolLabel.Esp, inside));
+    }
+
+    /// <summary>Applies a decision: its events in order, then the activity it saw.</summary>
+    public void Apply(PeerDecision decision)
+    {
+        foreach (var e in decision.Events)
+            Apply(e);
+        foreach (var flow in decision.Seen)
+            Touch(flow, decision.At);
+        if (decision.Stream is { } stream)
+            _controlConnections[stream.Connection] = stream.Reader;
+        if (decision.FrameSeen)
+            LastActivity = FlowTranslation.Later(LastActivity, decision.At);
+    }
+
+    /// <summary>Applies one event. Used by <see cref="Apply(PeerDecision)"/> and to recover from a journal.</summary>
     public void Apply(PeerEvent e)
     {
         switch (e)
@@ -113,20 +151,49 @@ public sealed partial class PeerState
             case IsakmpResponderLearned x: Isakmp.Apply(x); break;
             case IsakmpSpeakerChanged x: Isakmp.Apply(x); break;
             case IsakmpExchangeRemoved x: Isakmp.Apply(x); break;
-            case EspInitStarted x: Esp.Apply(x); break;
-            case EspInitBlocked x: Esp.Apply(x); break;
-            case EspInitRetried x: Esp.Apply(x); break;
-            case EspSpiAssociated x: Esp.Apply(x); break;
-            case EspEntryRemoved x: Esp.Apply(x); break;
-            case PptpCallMapped x: Calls.Apply(x); break;
-            case PptpPeerCallIdLearned x: Calls.Apply(x); break;
-            case PptpCallUnmapped x: Calls.Apply(x); break;
+            case EspInitStarted or EspInitBlocked or EspInitRetried or EspSpiAssociated or EspEntryRemoved: Esp.Apply(e); break;
+            case PptpCallMapped or PptpPeerCallIdLearned or PptpCallUnmapped: Calls.Apply(e); break;
             default: throw new ArgumentException($"Unknown peer event {e.GetType().Name}.", nameof(e));
         }
 
-        if (e.At > LastActivity)
-            LastActivity = e.At;
+        LastActivity = FlowTranslation.Later(LastActivity, e.At);
     }
 
-    private Span<byte> Datagram(byte[] frame, in Dissection d) => frame.AsSpan(d.NetworkOffset, d.IpTotalLength);
+    /// <summary>
+    /// The flows whose next frames change nothing but last-seen, so a flow cache may translate them exactly as the
+    /// rules would, sorted so two equal tables publish equal lists. Each protocol says which of its entries qualify.
+    /// </summary>
+    public List<EstablishedFlow> EstablishedFlows()
+    {
+        var flows = new List<EstablishedFlow>();
+        EspFlows.Project(Esp, flows);
+        IsakmpFlows.Project(Isakmp, flows);
+        PortFlows.Project(Ports, flows);
+        IcmpFlows.Project(Icmp, flows);
+        GreFlows.Project(Calls, flows);
+        flows.Sort(EstablishedFlowOrder.Instance);
+        return flows;
+    }
+
+    /// <summary>
+    /// Frames of <paramref name="flow"/> were translated up to <paramref name="at"/> (by a flow cache, or by a decision):
+    /// keep the entry alive. Not an event: activity is persisted coarsely, with the next snapshot (DESIGN §1).
+    /// </summary>
+    public bool Touch(in EstablishedFlow flow, TimeSpan at)
+    {
+        bool found = flow.Kind switch
+        {
+            FlowKind.Esp => EspFlows.Touch(Esp, flow, at),
+            FlowKind.Isakmp => IsakmpFlows.Touch(Isakmp, flow, at),
+            FlowKind.Port => PortFlows.Touch(Ports, flow, at),
+            FlowKind.Icmp => IcmpFlows.Touch(Icmp, flow, at),
+            FlowKind.Gre => GreFlows.Touch(Calls, flow, at),
+            _ => false,
+        };
+        if (found)
+            LastActivity = FlowTranslation.Later(LastActivity, at);
+        return found;
+    }
+
+    internal PptpControlConnection? ControlConnection((uint, ushort, ushort) key) => _controlConnections.GetValueOrDefault(key);
 }

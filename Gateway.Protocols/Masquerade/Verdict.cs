@@ -33,6 +33,22 @@ public enum ProtocolLabel : byte
 
 public static class ProtocolLabels
 {
+    /// <summary>The label of a frame by what it carries: PPTP is TCP to or from 1723, NAT-T ESP is ESP, IKE on 500/4500 is ISAKMP.</summary>
+    public static ProtocolLabel Of(in Frames.Dissection d) => d.Protocol switch
+    {
+        Ipv4.IpProtocol.Esp => ProtocolLabel.Esp,
+        Ipv4.IpProtocol.Ah => ProtocolLabel.Ah,
+        Ipv4.IpProtocol.Gre => ProtocolLabel.Gre,
+        Ipv4.IpProtocol.Icmp => ProtocolLabel.Icmp,
+        Ipv4.IpProtocol.Tcp when d.SourcePort == 1723 || d.DestinationPort == 1723 => ProtocolLabel.Pptp,
+        Ipv4.IpProtocol.Tcp => ProtocolLabel.Tcp,
+        Ipv4.IpProtocol.Udp when d.Kind is Frames.FrameKind.NatTEsp => ProtocolLabel.Esp,
+        Ipv4.IpProtocol.Udp when d.SourcePort is 4500 || d.DestinationPort is 4500 => ProtocolLabel.Isakmp,
+        Ipv4.IpProtocol.Udp when d.SourcePort is 500 && d.DestinationPort is 500 => ProtocolLabel.Isakmp,
+        Ipv4.IpProtocol.Udp => ProtocolLabel.Udp,
+        _ => ProtocolLabel.Other,
+    };
+
     /// <summary>The label as events, logs and counters name it (DESIGN §5.2): a constant, so naming a frame allocates nothing.</summary>
     public static string Code(this ProtocolLabel label) => label switch
     {

@@ -6,6 +6,7 @@ using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Isakmp;
 using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Front;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Rewriting;
@@ -25,8 +26,9 @@ public class FlowCacheBenchmarks
     private const ushort ClientCallId = 0x0321;
     private static readonly uint InsideB = Ipv4Address.Parse("10.0.0.3");
 
+    private static readonly MasqueradeSettings Settings = new(new MasqueradeOptions { PublicAddress = SampleFrames.Public });
     private readonly FlowIndex _index = new();
-    private readonly MasqueradeGateway _front = new(new MasqueradeOptions { PublicAddress = SampleFrames.Public });
+    private readonly GatewayFront _front = new(new MasqueradeOptions { PublicAddress = SampleFrames.Public });
     private byte[] _esp = [];
     private byte[] _espOriginal = [];
     private byte[] _natT = [];
@@ -37,7 +39,7 @@ public class FlowCacheBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var peer = new PeerState(SampleFrames.Remote, new MasqueradeSettings(new MasqueradeOptions { PublicAddress = SampleFrames.Public }));
+        var peer = new PeerState(SampleFrames.Remote, Settings.Options);
 
         // ESP: the inside host's initial packet, then the remote's reply associates the inbound SPI.
         _espOriginal = SampleFrames.Esp();
@@ -106,7 +108,7 @@ public class FlowCacheBenchmarks
     /// <summary>Has the owner decide a frame, which must be forwarded; returns it as rewritten.</summary>
     private static byte[] Decide(PeerState peer, byte[] frame, Direction direction)
     {
-        var verdict = peer.Handle(frame, FrameDissector.Dissect(LinkType.Ethernet, frame), direction, TimeSpan.Zero, []);
+        var verdict = peer.Handle(frame, FrameDissector.Dissect(LinkType.Ethernet, frame), direction, Settings, TimeSpan.Zero, []);
         if (verdict.Action != VerdictAction.Forward)
             throw new InvalidOperationException($"setup frame {direction} was not forwarded: {verdict.Reason}");
         return frame;

@@ -9,27 +9,31 @@ public sealed class EspEntry
     public required uint OutboundSpi { get; init; }
 
     /// <summary>0 while outstanding: no reply has named the inbound SPI yet.</summary>
-    public uint InboundSpi { get; set; }
+    public uint InboundSpi { get; internal set; }
     public required TimeSpan Created { get; init; }
-    public TimeSpan LastSeen { get; set; }
+    public TimeSpan LastSeen { get; internal set; }
 
     /// <summary>Set once another host's initial packet was blocked by this outstanding entry.</summary>
-    public bool Collided { get; set; }
+    public bool Collided { get; internal set; }
 
     /// <summary>Packets its host sent without a reply since the collision.</summary>
-    public int RetriesSinceCollision { get; set; }
+    public int RetriesSinceCollision { get; internal set; }
     public bool Announced { get; init; }
     public bool IsOutstanding => InboundSpi == 0;
+
+    public EspEntry Copy() => (EspEntry)MemberwiseClone();
 }
 
 /// <summary>
 /// The ESP entries with one peer and the state of its init serialization (DESIGN §3.3). The turn queue holds at most
 /// <paramref name="maxWaiting"/> hosts: a stampede (or a host spoofing many inside addresses) costs bounded memory, and
 /// every decision that scans the queue stays cheap. A host blocked while the queue is full is still blocked; it joins
-/// the queue on a later packet, once turns have made room.
+/// the queue on a later packet, once turns have made room. A host that stopped asking for <paramref name="patience"/>
+/// (InitLifetime) no longer waits: it would otherwise block turns forever.
 /// </summary>
-public sealed class EspTable(int maxWaiting = int.MaxValue)
+public sealed class EspTable(int maxWaiting = int.MaxValue, TimeSpan? patience = null)
 {
+    private readonly TimeSpan _patience = patience ?? TimeSpan.MaxValue;
     private readonly Dictionary<(uint Inside, uint Spi), EspEntry> _byOutbound = [];
     private readonly Dictionary<uint, EspEntry> _byInbound = [];
 
@@ -99,8 +103,42 @@ public sealed class EspTable(int maxWaiting = int.MaxValue)
         TurnEndedHost = turnEndedHost;
     }
 
+    /// <summary>A copy a decision may change without touching this table (entries copied too).</summary>
+    public EspTable Clone()
+    {
+        var copy = new EspTable(maxWaiting, _patience) { TurnEndedHost = TurnEndedHost };
+        foreach (var entry in _byOutbound.Values)
+        {
+            var e = entry.Copy();
+            copy._byOutbound[(e.Inside, e.OutboundSpi)] = e;
+            if (e.InboundSpi != 0 && ReferenceEquals(_byInbound.GetValueOrDefault(e.InboundSpi), entry))
+                copy._byInbound[e.InboundSpi] = e;
+            if (ReferenceEquals(entry, Outstanding))
+                copy.Outstanding = e;
+        }
+
+        copy._waiting.AddRange(_waiting);
+        foreach (var (host, at) in _lastRekey)
+            copy._lastRekey[host] = at;
+        return copy;
+    }
+
+    /// <summary>Applies any ESP event.</summary>
+    public void Apply(PeerEvent e)
+    {
+        switch (e)
+        {
+            case EspInitStarted x: Apply(x); break;
+            case EspInitBlocked x: Apply(x); break;
+            case EspInitRetried x: Apply(x); break;
+            case EspSpiAssociated x: Apply(x); break;
+            case EspEntryRemoved x: Apply(x); break;
+        }
+    }
+
     public void Apply(EspInitStarted e)
     {
+        DropStaleWaiters(e.At);
         var entry = new EspEntry { Inside = e.Inside, OutboundSpi = e.OutboundSpi, Created = e.At, LastSeen = e.At };
         _byOutbound[(e.Inside, e.OutboundSpi)] = entry;
         Outstanding = entry;
@@ -113,6 +151,7 @@ public sealed class EspTable(int maxWaiting = int.MaxValue)
     {
         if (Outstanding is { } outstanding && outstanding.Inside != e.Inside)
             outstanding.Collided = true;
+        DropStaleWaiters(e.At);
         // A host that keeps asking is not stale: its patience counts from its latest blocked packet, not
         // its first. Keeping the first time let DropStaleWaiters forget a host still retrying every few
         // seconds, so the holder whose InitLifetime ran out took the next turn again (no round-robin).
@@ -162,6 +201,5 @@ public sealed class EspTable(int maxWaiting = int.MaxValue)
             _lastRekey.Remove(e.Inside);
     }
 
-    /// <summary>Forgets waiting hosts that stopped asking: they would otherwise block turns forever.</summary>
-    public void DropStaleWaiters(TimeSpan now, TimeSpan patience) => _waiting.RemoveAll(w => now - w.Since > patience);
+    private void DropStaleWaiters(TimeSpan now) => _waiting.RemoveAll(w => now - w.Since > _patience);
 }

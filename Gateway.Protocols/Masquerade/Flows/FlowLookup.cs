@@ -1,28 +1,60 @@
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Masquerade.Esp;
+using VpnMasq.Protocols.Masquerade.Icmp;
+using VpnMasq.Protocols.Masquerade.Isakmp;
+using VpnMasq.Protocols.Masquerade.Ports;
+using VpnMasq.Protocols.Masquerade.Pptp;
+
 namespace VpnMasq.Protocols.Masquerade.Flows;
 
 /// <summary>
 /// What a frame is looked up by in a <see cref="FlowIndex"/>: for outbound frames the inside host and
 /// its own identifiers, for inbound frames only what the remote sends (SPI, cookies, public port).
+/// Each protocol's <c>XxxFlows</c> says how its flows and its frames are keyed; this only dispatches.
 /// </summary>
 public readonly record struct FlowLookup(FlowKind Kind, Direction Direction, uint Remote, uint Inside, ulong A, ulong B)
 {
     public static FlowLookup Outbound(uint remote, in EstablishedFlow f) => f.Kind switch
     {
-        FlowKind.Esp => new(f.Kind, Direction.Outbound, remote, f.Inside, f.OutboundKey, 0),
-        FlowKind.Isakmp => new(f.Kind, Direction.Outbound, remote, f.Inside, f.OutboundKey, 0),
-        FlowKind.Port => new(f.Kind, Direction.Outbound, remote, f.Inside, PortKey(f.Protocol, f.InsideKey, f.RemoteKey), 0),
-        FlowKind.Icmp => new(f.Kind, Direction.Outbound, remote, f.Inside, f.InsideKey, 0),
-        _ => new(f.Kind, Direction.Outbound, remote, f.Inside, f.RemoteKey, 0),
+        FlowKind.Esp => EspFlows.OutboundKey(remote, f),
+        FlowKind.Isakmp => IsakmpFlows.OutboundKey(remote, f),
+        FlowKind.Port => PortFlows.OutboundKey(remote, f),
+        FlowKind.Icmp => IcmpFlows.OutboundKey(remote, f),
+        _ => GreFlows.OutboundKey(remote, f),
     };
 
     public static FlowLookup Inbound(uint remote, in EstablishedFlow f) => f.Kind switch
     {
-        FlowKind.Esp => new(f.Kind, Direction.Inbound, remote, 0, f.InboundKey, 0),
-        FlowKind.Isakmp => new(f.Kind, Direction.Inbound, remote, 0, f.OutboundKey, f.InboundKey),
-        FlowKind.Port => new(f.Kind, Direction.Inbound, remote, 0, PortKey(f.Protocol, f.PublicKey, f.RemoteKey), 0),
-        _ => new(f.Kind, Direction.Inbound, remote, 0, f.PublicKey, 0),
+        FlowKind.Esp => EspFlows.InboundKey(remote, f),
+        FlowKind.Isakmp => IsakmpFlows.InboundKey(remote, f),
+        FlowKind.Port => PortFlows.InboundKey(remote, f),
+        FlowKind.Icmp => IcmpFlows.InboundKey(remote, f),
+        _ => GreFlows.InboundKey(remote, f),
     };
 
-    public static ulong PortKey(byte protocol, ushort localPort, ushort remotePort) =>
-        ((ulong)protocol << 32) | ((ulong)localPort << 16) | remotePort;
+    /// <summary>The key of a frame a cache may translate; false for frames only the owner may decide.</summary>
+    public static bool TryOf(in Dissection d, Direction direction, uint remote, out FlowLookup key)
+    {
+        key = default;
+        return PeerState.ProtocolOf(d) switch
+        {
+            FlowKind.Esp => EspFlows.TryKey(d, direction, remote, out key),
+            FlowKind.Isakmp => IsakmpFlows.TryKey(d, direction, remote, out key),
+            FlowKind.Port => PortFlows.TryKey(d, direction, remote, out key),
+            FlowKind.Icmp => IcmpFlows.TryKey(d, direction, remote, out key),
+            FlowKind.Gre => GreFlows.TryKey(d, direction, remote, out key),
+            _ => false,
+        };
+    }
+
+    /// <summary>Translates a frame of <paramref name="flow"/> with the function its protocol's rules use.</summary>
+    public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress) =>
+        flow.Kind switch
+        {
+            FlowKind.Esp => EspFlows.Translate(frame, d, direction, remote, flow, publicAddress),
+            FlowKind.Isakmp => IsakmpFlows.Translate(frame, d, direction, remote, flow, publicAddress),
+            FlowKind.Port => PortFlows.Translate(frame, d, direction, remote, flow, publicAddress),
+            FlowKind.Icmp => IcmpFlows.Translate(frame, d, direction, remote, flow, publicAddress),
+            _ => GreFlows.Translate(frame, d, direction, remote, flow, publicAddress),
+        };
 }

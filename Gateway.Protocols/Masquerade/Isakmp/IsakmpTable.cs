@@ -7,9 +7,9 @@ public sealed class IsakmpExchange
 {
     public required uint Inside { get; init; }
     public required ulong InitiatorCookie { get; init; }
-    public ulong ResponderCookie { get; set; }
+    public ulong ResponderCookie { get; internal set; }
     public required TimeSpan Started { get; init; }
-    public TimeSpan LastSeen { get; set; }
+    public TimeSpan LastSeen { get; internal set; }
 
     /// <summary>True until the peer's first reply names the responder cookie.</summary>
     public bool AwaitingReply => ResponderCookie == 0;

@@ -11,10 +11,10 @@ public sealed class PortMapping
     public required ushort RemotePort { get; init; }
     public required ushort PublicPort { get; init; }
     public bool ViaForward { get; init; }
-    public TcpMappingState State { get; set; }
-    public TimeSpan LastSeen { get; set; }
+    public TcpMappingState State { get; internal set; }
+    public TimeSpan LastSeen { get; internal set; }
 
     /// <summary>FIN flags seen per direction: a TCP mapping is closed once both sides sent one.</summary>
-    public bool FinFromInside { get; set; }
-    public bool FinFromRemote { get; set; }
+    public bool FinFromInside { get; internal set; }
+    public bool FinFromRemote { get; internal set; }
 }

@@ -28,20 +28,36 @@ public sealed class PortTable
 
     public bool IsFree(byte protocol, ushort publicPort, ushort remotePort) => !_inbound.ContainsKey((protocol, publicPort, remotePort));
 
+    /// <summary>Free, or held by a mapping the decision in progress has already removed.</summary>
+    private bool IsFree(byte protocol, ushort publicPort, ushort remotePort, IReadOnlyList<PortUnmapped>? freed)
+    {
+        if (IsFree(protocol, publicPort, remotePort))
+            return true;
+        foreach (var gone in freed ?? [])
+        {
+            if (gone.Protocol == protocol && gone.PublicPort == publicPort && gone.RemotePort == remotePort)
+                return true;
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Picks a public port: the inside port itself when free towards that remote port and not
     /// reserved, otherwise the next free one in the configured range. 0 when the range is exhausted.
+    /// <paramref name="freed"/> are mappings the decision in progress removed (expired, evicted): their ports count as free.
     /// </summary>
-    public ushort ChoosePublicPort(byte protocol, ushort insidePort, ushort remotePort, PortOptions options, Func<ushort, bool> reserved)
+    public ushort ChoosePublicPort(byte protocol, ushort insidePort, ushort remotePort, PortOptions options, Func<ushort, bool> reserved,
+        IReadOnlyList<PortUnmapped>? freed = null)
     {
-        if (insidePort != 0 && IsFree(protocol, insidePort, remotePort) && !reserved(insidePort))
+        if (insidePort != 0 && IsFree(protocol, insidePort, remotePort, freed) && !reserved(insidePort))
             return insidePort;
         int size = options.LastPort - options.FirstPort + 1;
         int start = Cursor >= options.FirstPort && Cursor <= options.LastPort ? Cursor - options.FirstPort + 1 : 0;
         for (int i = 0; i < size; i++)
         {
             ushort candidate = (ushort)(options.FirstPort + ((start + i) % size));
-            if (IsFree(protocol, candidate, remotePort) && !reserved(candidate))
+            if (IsFree(protocol, candidate, remotePort, freed) && !reserved(candidate))
                 return candidate;
         }
 
@@ -55,22 +71,25 @@ public sealed class PortTable
         _inbound[(mapping.Protocol, mapping.PublicPort, mapping.RemotePort)] = mapping;
     }
 
+    /// <summary>The mapping an event creates: what the table holds once it is applied, and what the deciding rule goes on with.</summary>
+    public static PortMapping Create(PortMapped e) => new()
+    {
+        Protocol = e.Protocol,
+        Inside = e.Inside,
+        InsidePort = e.InsidePort,
+        RemotePort = e.RemotePort,
+        PublicPort = e.PublicPort,
+        ViaForward = e.ViaForward,
+        State = TcpMappingState.Opening,
+        LastSeen = e.At,
+    };
+
     public void Apply(PortMapped e)
     {
         // A port other than the inside one came from the search: the next search starts after it.
         if (!e.ViaForward && e.PublicPort != e.InsidePort)
             Cursor = e.PublicPort;
-        var mapping = new PortMapping
-        {
-            Protocol = e.Protocol,
-            Inside = e.Inside,
-            InsidePort = e.InsidePort,
-            RemotePort = e.RemotePort,
-            PublicPort = e.PublicPort,
-            ViaForward = e.ViaForward,
-            State = TcpMappingState.Opening,
-            LastSeen = e.At,
-        };
+        var mapping = Create(e);
         _outbound[(e.Protocol, e.Inside, e.InsidePort, e.RemotePort)] = mapping;
         _inbound[(e.Protocol, e.PublicPort, e.RemotePort)] = mapping;
     }

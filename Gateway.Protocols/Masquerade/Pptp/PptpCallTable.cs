@@ -13,11 +13,13 @@ public sealed class PptpCall
     public required ushort MasqueradedCallId { get; init; }
 
     /// <summary>The peer's own Call ID, once its reply names it; 0 before.</summary>
-    public ushort PeerCallId { get; set; }
+    public ushort PeerCallId { get; internal set; }
 
     /// <summary>Whether the peer's reply named its Call ID yet: 0 is a valid ID (pptpd gives its first call 0).</summary>
-    public bool PeerCallIdKnown { get; set; }
-    public TimeSpan LastSeen { get; set; }
+    public bool PeerCallIdKnown { get; internal set; }
+    public TimeSpan LastSeen { get; internal set; }
+
+    public PptpCall Copy() => (PptpCall)MemberwiseClone();
 }
 
 /// <summary>Call-ID masquerade state towards one peer: original &lt;-&gt; masqueraded, unique per peer.</summary>
@@ -67,6 +69,26 @@ public sealed class PptpCallTable
         // No fallback to another high byte: only the low byte is ever rewritten, so such an ID would
         // reach the server as (old high, new low) — possibly another client's call.
         return 0;
+    }
+
+    /// <summary>A copy a decision may change without touching this table (calls copied too).</summary>
+    public PptpCallTable Clone()
+    {
+        var copy = new PptpCallTable();
+        foreach (var call in _byMasqueraded.Values)
+            copy.Restore(call.Copy());
+        return copy;
+    }
+
+    /// <summary>Applies any PPTP call event.</summary>
+    public void Apply(PeerEvent e)
+    {
+        switch (e)
+        {
+            case PptpCallMapped x: Apply(x); break;
+            case PptpPeerCallIdLearned x: Apply(x); break;
+            case PptpCallUnmapped x: Apply(x); break;
+        }
     }
 
     /// <summary>Puts back a call from a snapshot.</summary>

@@ -13,6 +13,14 @@ public sealed class PptpControlConnection
     public PptpStreamCursor Outbound;
     public PptpStreamCursor Inbound;
 
+    /// <summary>A copy a decision reads its segment on; the peer keeps it once the decision is applied.</summary>
+    public PptpControlConnection Copy()
+    {
+        var copy = new PptpControlConnection { Outbound = Outbound, Inbound = Inbound, _next = _next };
+        _rewrites.CopyTo(copy._rewrites, 0);
+        return copy;
+    }
+
     /// <summary>Remembers a rewritten stream byte, so a retransmission of it is rewritten the same way.</summary>
     public void Remember(Direction direction, uint sequence, byte value)
     {

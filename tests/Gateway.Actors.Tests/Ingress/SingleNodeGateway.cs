@@ -7,6 +7,7 @@ using VpnMasq.Actors.Ingress;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Actors.Tests.Support;
 using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Masquerade.Front;
 using VpnMasq.Protocols.Masquerade.Flows;
 using static VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 
@@ -27,12 +28,12 @@ public sealed class SingleNodeGateway : TestKit, IAsyncLifetime
     internal SingleNodeGateway(MasqueradeOptions options) : base(TestHocon.GatewayNode, "gateway")
     {
         Options = options;
-        var front = new MasqueradeGateway(Options);
+        var front = new GatewayFront(Options);
         var peerSettings = new PeerActorSettings { SnapshotEvery = 200, SweepInterval = TimeSpan.Zero, ActivitySnapshotInterval = TimeSpan.Zero };
         var flows = Sys.ActorOf(FlowReplicator.Props(Cache), "flows");
         Peers = ClusterSharding.Get(Sys).Start(
             "peer",
-            entityId => PeerActor.Props(entityId, front.Settings, peerSettings, flows),
+            entityId => PeerActor.Props(entityId, front.Live, peerSettings, flows),
             ClusterShardingSettings.Create(Sys),
             new PeerMessageExtractor(30));
         Reporter = Sys.ActorOf(ActivityReporter.Props(Recorder, Peers, TimeSpan.FromHours(1)), "activity");

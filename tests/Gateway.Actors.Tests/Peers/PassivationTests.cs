@@ -17,7 +17,7 @@ public sealed class PassivationTests() : PeerActorTestKit(serializeMessages: fal
     public async Task SweepThatEmptiesThePeer_RetractsItsFlows_BeforeAskingToPassivate()
     {
         var events = CreateTestProbe();
-        Sys.ActorOf(ShardStandIn.Props(PeerActor.Props(PeerId, Masquerade, Quiet, events.Ref), events.Ref));
+        Sys.ActorOf(ShardStandIn.Props(PeerActor.Props(PeerId, new VpnMasq.Protocols.Masquerade.LiveSettings(Masquerade), Quiet, events.Ref), events.Ref));
         var peer = (await events.ExpectMsgAsync<ShardStandIn.EntityStarted>(Timeout)).Entity;
         await DecideAsync(peer, EspSa.Initial);
         await DecideAsync(peer, EspSa.Reply);

@@ -34,7 +34,7 @@ public abstract class PeerActorTestKit(bool serializeMessages = true) : TestKit(
     private protected PersistenceInspector Persistence => _persistence ??= new PersistenceInspector(this);
 
     protected IActorRef StartPeer(IActorRef flowPublisher, PeerActorSettings? settings = null) =>
-        Sys.ActorOf(PeerActor.Props(PeerId, Masquerade, settings ?? Quiet, flowPublisher));
+        Sys.ActorOf(PeerActor.Props(PeerId, new LiveSettings(Masquerade), settings ?? Quiet, flowPublisher));
 
     private protected static Task<FrameDecided> DecideAsync(IActorRef peer, TrafficFrame traffic) =>
         peer.Ask<FrameDecided>(new DecideFrame(Remote, traffic.Frame.ToArray(), traffic.Direction, traffic.At), Timeout);

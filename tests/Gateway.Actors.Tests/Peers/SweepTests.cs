@@ -28,8 +28,8 @@ public sealed class SweepTests : PeerActorTestKit
         Assert.Equal([EspSa.Flow], (await flows.ExpectMsgAsync<PublishFlows>(Timeout)).Flows);
         Assert.Equal(2, (await flows.ExpectMsgAsync<PublishFlows>(Timeout)).Flows.Count);
         var expiries = new List<PeerEvent>();
-        reference.State.Sweep(UdpExpired, expiries);
-        reference.State.Sweep(SaExpired, expiries);
+        reference.State.Sweep(Masquerade, UdpExpired, expiries);
+        reference.State.Sweep(Masquerade, SaExpired, expiries);
 
         peer.Tell(new SweepPeer(Remote, UdpExpired));
         var fewer = await flows.ExpectMsgAsync<PublishFlows>(Timeout);

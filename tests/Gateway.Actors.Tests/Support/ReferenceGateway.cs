@@ -4,12 +4,12 @@ using VpnMasq.Protocols.Masquerade.Events;
 namespace VpnMasq.Actors.Tests.Support;
 
 /// <summary>
-/// The whole gateway as one pure object (<see cref="MasqueradeGateway.Process(byte[], Direction?, TimeSpan, List{PeerEvent})"/>):
+/// The whole gateway as one pure object (<see cref="SingleProcessGateway.Process(byte[], Direction?, TimeSpan, List{PeerEvent})"/>):
 /// what a node without a cluster would decide, and the reference the ingress pipeline must match byte for byte.
 /// </summary>
 internal sealed class ReferenceGateway(MasqueradeOptions options)
 {
-    private readonly MasqueradeGateway _gateway = new(options);
+    private readonly SingleProcessGateway _gateway = new(options);
 
     /// <summary>Decides a copy of the frame; returns the verdict and the frame as rewritten.</summary>
     public (Verdict Verdict, byte[] Frame) Decide(TrafficFrame traffic)

@@ -13,7 +13,7 @@ internal readonly record struct TrafficFrame(byte[] Frame, Direction Direction, 
 /// </summary>
 internal sealed class ReferencePeer(MasqueradeSettings settings, uint remote = 0)
 {
-    public PeerState State { get; } = new(remote == 0 ? Remote : remote, settings);
+    public PeerState State { get; } = new(remote == 0 ? Remote : remote, settings.Options);
 
     /// <summary>Every event, in order, as the journal should hold them.</summary>
     public List<PeerEvent> Events { get; } = [];
@@ -26,7 +26,7 @@ internal sealed class ReferencePeer(MasqueradeSettings settings, uint remote = 0
     {
         var frame = traffic.Frame.ToArray();
         var events = new List<PeerEvent>();
-        var verdict = State.Handle(frame, Dissect(frame), traffic.Direction, traffic.At, events);
+        var verdict = State.Handle(frame, Dissect(frame), traffic.Direction, settings, traffic.At, events);
         Events.AddRange(events);
         Batches.Add(events.Count);
         return (verdict, frame);

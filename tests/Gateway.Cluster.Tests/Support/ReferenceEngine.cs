@@ -5,11 +5,11 @@ namespace VpnMasq.Cluster.Tests.Support;
 
 /// <summary>
 /// The single-process engine fed the same frames at the same times: what the cluster sends must be
-/// byte for byte what one MasqueradeGateway would send.
+/// byte for byte what one SingleProcessGateway would send.
 /// </summary>
 internal sealed class ReferenceEngine
 {
-    private readonly MasqueradeGateway _gateway = new(new MasqueradeOptions { PublicAddress = PeerScenario.Public });
+    private readonly SingleProcessGateway _gateway = new(new MasqueradeOptions { PublicAddress = PeerScenario.Public });
     private readonly Lock _lock = new();
 
     public (Verdict Verdict, byte[]? Output) Decide(ScenarioFrame frame, TimeSpan at)

@@ -15,7 +15,7 @@ namespace VpnMasq.Fuzz.Engine;
 /// </summary>
 internal sealed class ControlConnection
 {
-    private readonly MasqueradeGateway _gateway;
+    private readonly SingleProcessGateway _gateway;
     private readonly uint _inside;
     private readonly ushort _insidePort;
     private readonly uint _remote;
@@ -25,7 +25,7 @@ internal sealed class ControlConnection
     private uint _insideSequence = 1000;
     private uint _remoteSequence = 500_000;
 
-    private ControlConnection(MasqueradeGateway gateway, uint inside, ushort insidePort, uint remote, ushort remotePort, bool insideIsClient)
+    private ControlConnection(SingleProcessGateway gateway, uint inside, ushort insidePort, uint remote, ushort remotePort, bool insideIsClient)
     {
         _gateway = gateway;
         _inside = inside;
@@ -37,7 +37,7 @@ internal sealed class ControlConnection
     }
 
     /// <summary>An inside client calling a PPTP server on the internet.</summary>
-    public static ControlConnection ToServer(MasqueradeGateway gateway, uint inside, ushort port, uint server, TimeSpan now)
+    public static ControlConnection ToServer(SingleProcessGateway gateway, uint inside, ushort port, uint server, TimeSpan now)
     {
         var connection = new ControlConnection(gateway, inside, port, server, 1723, insideIsClient: true);
         connection.Open(now);
@@ -45,7 +45,7 @@ internal sealed class ControlConnection
     }
 
     /// <summary>A client on the internet calling the inside PPTP server through the 1723 port forward.</summary>
-    public static ControlConnection FromClient(MasqueradeGateway gateway, uint inside, uint client, ushort port, TimeSpan now)
+    public static ControlConnection FromClient(SingleProcessGateway gateway, uint inside, uint client, ushort port, TimeSpan now)
     {
         var connection = new ControlConnection(gateway, inside, 1723, client, port, insideIsClient: false);
         connection.Open(now);

@@ -51,9 +51,9 @@ internal static class FuzzGateway
     private static readonly Lazy<IReadOnlyList<(byte[] Frame, TimeSpan At)>> Samples = new(ReadSamples);
 
     /// <summary>A fresh engine with the samples' flows established, and the time of the last sample frame.</summary>
-    public static (MasqueradeGateway Gateway, TimeSpan Now) Create()
+    public static (SingleProcessGateway Gateway, TimeSpan Now) Create()
     {
-        var gateway = new MasqueradeGateway(Options);
+        var gateway = new SingleProcessGateway(Options);
         var events = new List<PeerEvent>();
         var now = TimeSpan.Zero;
         foreach (var (frame, at) in Samples.Value)

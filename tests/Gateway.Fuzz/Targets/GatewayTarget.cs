@@ -9,7 +9,7 @@ using VpnMasq.Protocols.Masquerade.Events;
 namespace VpnMasq.Fuzz.Targets;
 
 /// <summary>
-/// The engine's frame entry point, MasqueradeGateway.Process, fed a sequence of frames (see
+/// The engine's frame entry point, SingleProcessGateway.Process, fed a sequence of frames (see
 /// <see cref="FrameRecords"/>) on an engine with established flows. Besides not throwing, every verdict
 /// must keep the gateway's promises: a drop names its reason, and every frame sent parses down to its transport
 /// layer with valid checksums.

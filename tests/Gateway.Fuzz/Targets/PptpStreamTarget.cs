@@ -10,7 +10,7 @@ namespace VpnMasq.Fuzz.Targets;
 
 /// <summary>
 /// The PPTP control-stream reader (PeerState's Call-ID masquerade over TCP 1723), reached the way traffic
-/// reaches it: through MasqueradeGateway.Process on open control connections — two inside clients of one
+/// reaches it: through SingleProcessGateway.Process on open control connections — two inside clients of one
 /// server and one inside server behind the 1723 forward. The input is the stream and how it is cut:
 /// records of [control byte][length byte][data]. Control bit 0: sent by the remote party rather than the
 /// inside one; bits 1–2: which connection; bits 3–4: in order, a retransmission, a gap, or a partial repeat;

@@ -19,7 +19,7 @@ public sealed class FrontAllocationTests
     [InlineData(Direction.Inbound)]
     public void FrontAroundADecision_OfAFrameThatFits_AllocatesNothing(Direction direction)
     {
-        var front = new MasqueradeGateway(new MasqueradeOptions { PublicAddress = Public, Rules = ["-A forward -j MASQ -s 10.0.0.0/8"] });
+        var front = new SingleProcessGateway(new MasqueradeOptions { PublicAddress = Public, Rules = ["-A forward -j MASQ -s 10.0.0.0/8"] });
         var original = direction == Direction.Outbound ? EspFrame(InsideA, Remote, 0x1001) : EspFrame(Remote, Public, 0x2002);
         var frame = original.ToArray();
 
@@ -32,13 +32,13 @@ public sealed class FrontAllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    private static VerdictAction PassThroughFront(MasqueradeGateway front, byte[] frame, byte[] original, Direction direction)
+    private static VerdictAction PassThroughFront(SingleProcessGateway front, byte[] frame, byte[] original, Direction direction)
     {
         original.AsSpan().CopyTo(frame);
         var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
-        if (front.Prepare(frame, d, direction, TimeSpan.Zero, out var request) is { } early)
+        if (front.Front.Prepare(frame, d, direction, TimeSpan.Zero, out var request) is { } early)
             return early.Action;
         var side = direction == Direction.Outbound ? Side.Outside : Side.Inside;
-        return front.Complete(request, Verdict.Send(ProtocolLabel.Esp, request.Peer, InsideA, side)).Action;
+        return front.Front.Complete(request, Verdict.Send(ProtocolLabel.Esp, request.Peer, InsideA, side)).Action;
     }
 }

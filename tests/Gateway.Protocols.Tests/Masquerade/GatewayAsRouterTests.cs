@@ -18,7 +18,7 @@ public sealed class GatewayAsRouterTests
     private static GatewayUnderTest Router(Func<MasqueradeOptions, MasqueradeOptions>? configure = null)
     {
         var gateway = GatewayUnderTest.Create(configure);
-        gateway.Gateway.Settings.InsideAddress = InsideGateway;
+        gateway.Gateway.Live.Update(s => s with { InsideAddress = InsideGateway });
         return gateway;
     }
 
@@ -77,7 +77,7 @@ public sealed class GatewayAsRouterTests
     public void DontFragmentDatagram_LargerThanTheOutsideMtu_GetsFragmentationNeededWithThatMtu_AndOpensNoMapping()
     {
         var gateway = Router();
-        gateway.Gateway.Settings.SetLinkMtu(Side.Outside, 1400);
+        gateway.Gateway.Live.Update(s => s.WithLinkMtu(Side.Outside, 1400));
         var frame = WithDontFragment(UdpFrame(InsideA, 4000, Remote, 53, new byte[1450]));
 
         var outcome = gateway.Send(frame);
@@ -96,7 +96,7 @@ public sealed class GatewayAsRouterTests
     public void DatagramWithoutDontFragment_LargerThanTheOutsideMtu_IsFragmentedToFit()
     {
         var gateway = Router();
-        gateway.Gateway.Settings.SetLinkMtu(Side.Outside, 1400);
+        gateway.Gateway.Live.Update(s => s.WithLinkMtu(Side.Outside, 1400));
 
         var outcome = gateway.Send(UdpFrame(InsideA, 4000, Remote, 53, new byte[1450]));
 
@@ -111,7 +111,7 @@ public sealed class GatewayAsRouterTests
         // Found by fuzzing the engine: a GRE v1 first fragment holds less payload than its Payload Length says, and
         // was refused as too short, so every fragmented PPTP data packet was lost.
         var gateway = Router(o => o with { ProtocolForwards = [new ProtocolForward(IpProtocol.Gre, InsideB)] });
-        gateway.Gateway.Settings.SetLinkMtu(Side.Inside, 576);
+        gateway.Gateway.Live.Update(s => s.WithLinkMtu(Side.Inside, 576));
         var ppp = new byte[945];
         var gre = VpnMasq.Protocols.Gre.GreFields.Enhanced(0x4242, (ushort)ppp.Length, 1);
         var packet = new byte[gre.Length + ppp.Length];
@@ -131,7 +131,7 @@ public sealed class GatewayAsRouterTests
         var big = WithDontFragment(UdpFrame(InsideA, 4000, Remote, 53, new byte[1300]));
         Assert.Equal(VerdictAction.Forward, gateway.Send(big).Verdict.Action);
 
-        gateway.Gateway.Settings.SetLinkMtu(Side.Outside, 1280); // a PPP link renegotiated
+        gateway.Gateway.Live.Update(s => s.WithLinkMtu(Side.Outside, 1280)); // a PPP link renegotiated
 
         var (_, _, mtu, _) = Icmp(gateway.Send(big).Reply(Side.Inside));
         Assert.Equal(1280, mtu);

@@ -179,13 +179,13 @@ internal static class TestFrames
 }
 
 /// <summary>
-/// A <see cref="MasqueradeGateway"/> driven by test frames. Every frame it sends is checked here: it
+/// A <see cref="SingleProcessGateway"/> driven by test frames. Every frame it sends is checked here: it
 /// parses, its IPv4 header and transport checksums are valid, and a rewritten frame keeps its length;
 /// every drop carries a reason code.
 /// </summary>
 internal sealed class GatewayUnderTest(MasqueradeOptions options)
 {
-    public MasqueradeGateway Gateway { get; } = new(options);
+    public SingleProcessGateway Gateway { get; } = new(options);
 
     /// <summary>Every event the gateway reported, in order.</summary>
     public List<PeerEvent> Events { get; } = [];

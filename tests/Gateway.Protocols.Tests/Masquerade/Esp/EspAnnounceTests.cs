@@ -15,7 +15,7 @@ public sealed class EspAnnounceTests
         var peer = gw.Peer;
         var events = new List<PeerEvent>();
 
-        var refusal = peer.Announce(HostA, 0x1002, 0x2002, At(1), events);
+        var refusal = peer.Announce(HostA, 0x1002, 0x2002, gw.Gateway.Settings, At(1), events);
         gw.Events.AddRange(events);
         var inboundFrame = EspIn(0x2002);
         var inbound = gw.In(inboundFrame, At(2));
@@ -41,8 +41,8 @@ public sealed class EspAnnounceTests
         gw.In(EspIn(0x2001), At(1));
         var events = new List<PeerEvent>();
 
-        var sameInbound = gw.Peer.Announce(HostB, 0x3001, 0x2001, At(2), events);
-        var sameOutbound = gw.Peer.Announce(HostB, 0x1001, 0x4001, At(2), events);
+        var sameInbound = gw.Peer.Announce(HostB, 0x3001, 0x2001, gw.Gateway.Settings, At(2), events);
+        var sameOutbound = gw.Peer.Announce(HostB, 0x1001, 0x4001, gw.Gateway.Settings, At(2), events);
         var frame = EspIn(0x2001, 2);
         var inbound = gw.In(frame, At(3));
 

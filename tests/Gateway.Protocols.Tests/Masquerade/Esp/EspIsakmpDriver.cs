@@ -8,16 +8,16 @@ using static VpnMasq.Protocols.Tests.Masquerade.Esp.EspIsakmpFrames;
 namespace VpnMasq.Protocols.Tests.Masquerade.Esp;
 
 /// <summary>
-/// Runs frames through a <see cref="MasqueradeGateway"/> with time passed in, keeps every event the
+/// Runs frames through a <see cref="SingleProcessGateway"/> with time passed in, keeps every event the
 /// remote's <see cref="PeerState"/> emitted, and checks that every frame the gateway would send has
 /// valid IPv4 and transport checksums. Also rebuilds the peer from those events (recovery).
 /// </summary>
 internal sealed class EspIsakmpDriver
 {
     public EspIsakmpDriver(MasqueradeOptions? options = null) =>
-        Gateway = new MasqueradeGateway((options ?? new MasqueradeOptions()) with { PublicAddress = Public });
+        Gateway = new SingleProcessGateway((options ?? new MasqueradeOptions()) with { PublicAddress = Public });
 
-    public MasqueradeGateway Gateway { get; }
+    public SingleProcessGateway Gateway { get; }
 
     /// <summary>Every event emitted for the remote, in order: the journal a PeerActor would persist.</summary>
     public List<PeerEvent> Events { get; } = [];
@@ -66,7 +66,7 @@ internal sealed class EspIsakmpDriver
     /// <summary>A fresh peer with the journal applied in order, as after a failover.</summary>
     public PeerState Recover()
     {
-        var recovered = new PeerState(Remote, Gateway.Settings);
+        var recovered = new PeerState(Remote, Gateway.Settings.Options);
         foreach (var e in Events)
             recovered.Apply(e);
         return recovered;
@@ -96,12 +96,12 @@ internal sealed class EspIsakmpDriver
         return (live, liveFrame);
     }
 
-    private static (Verdict Verdict, byte[] Frame) Decide(PeerState peer, byte[] frame, Direction direction, TimeSpan at, List<PeerEvent> events)
+    private (Verdict Verdict, byte[] Frame) Decide(PeerState peer, byte[] frame, Direction direction, TimeSpan at, List<PeerEvent> events)
     {
         var copy = (byte[])frame.Clone();
         var d = FrameDissector.Dissect(LinkType.Ethernet, copy);
         Assert.True(d.IsOk);
-        var verdict = peer.Handle(copy, d, direction, at, events);
+        var verdict = peer.Handle(copy, d, direction, Gateway.Settings, at, events);
         AssertOutputChecksumsValid(copy, verdict);
         return (verdict, copy);
     }

@@ -92,7 +92,7 @@ public sealed class EspInitStampedeTests(ITestOutputHelper output)
     /// </summary>
     private sealed class Stampede(int entriesPerPeer)
     {
-        private readonly MasqueradeGateway _gateway = new(new MasqueradeOptions
+        private readonly SingleProcessGateway _gateway = new(new MasqueradeOptions
         {
             PublicAddress = Public,
             Esp = new EspOptions { ParallelSessions = true },

@@ -80,7 +80,7 @@ public sealed class FlowIndexPublicationTests
 
         Assert.True(x.Owner.Touch(flow, lifetime - TimeSpan.FromSeconds(1)));
         var events = new List<PeerEvent>();
-        x.Owner.Sweep(lifetime + TimeSpan.FromSeconds(1), events);
+        x.Owner.Sweep(x.Gateway.Gateway.Settings, lifetime + TimeSpan.FromSeconds(1), events);
 
         Assert.Empty(events);
         Assert.Contains(flow, x.Owner.EstablishedFlows());
@@ -94,7 +94,7 @@ public sealed class FlowIndexPublicationTests
         var flow = TranslateInTheCacheOnly(x, next);
 
         var events = new List<PeerEvent>();
-        x.Owner.Sweep(lifetime + TimeSpan.FromSeconds(1), events);
+        x.Owner.Sweep(x.Gateway.Gateway.Settings, lifetime + TimeSpan.FromSeconds(1), events);
 
         Assert.NotEmpty(events);
         Assert.DoesNotContain(flow, x.Owner.EstablishedFlows());

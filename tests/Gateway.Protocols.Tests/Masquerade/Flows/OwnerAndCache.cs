@@ -43,7 +43,7 @@ internal sealed class OwnerAndCache(GatewayUnderTest gateway)
             out var cacheVerdict, out var flow);
         var owned = frame.ToArray();
         var events = new List<PeerEvent>();
-        var ownerVerdict = Owner.Handle(owned, Dissect(owned), direction, Gateway.Now, events);
+        var ownerVerdict = Owner.Handle(owned, Dissect(owned), direction, Gateway.Gateway.Settings, Gateway.Now, events);
 
         Assert.True(hit, "the cache refused a frame of an established flow");
         Assert.Empty(events);
@@ -73,7 +73,7 @@ internal sealed class OwnerAndCache(GatewayUnderTest gateway)
     {
         var copy = frame.ToArray();
         var events = new List<PeerEvent>();
-        Owner.Handle(copy, Dissect(copy), direction, Gateway.Now, events);
+        Owner.Handle(copy, Dissect(copy), direction, Gateway.Gateway.Settings, Gateway.Now, events);
         return events;
     }
 }

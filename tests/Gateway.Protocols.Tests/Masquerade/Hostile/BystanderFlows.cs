@@ -98,7 +98,7 @@ internal sealed class BystanderFlows
     /// Every table row that belongs to a bystander host, peer by peer: what a hostile frame must leave alone.
     /// Rows of other hosts (the attacker's own mappings) and a peer's last activity are left out.
     /// </summary>
-    public static IReadOnlyList<object> RowsOf(MasqueradeGateway gateway)
+    public static IReadOnlyList<object> RowsOf(SingleProcessGateway gateway)
     {
         var rows = new List<object>();
         foreach (var (address, peer) in gateway.Peers.OrderBy(p => p.Key))
@@ -124,7 +124,7 @@ internal sealed class BystanderFlows
     /// The rows of the established VPN sessions alone: host C's SA and answered exchange, host D's call and its control
     /// connection. Floods may evict plain mappings and make exchanges for host C (the latest ISAKMP speaker); never these.
     /// </summary>
-    public static IReadOnlyList<object> VpnSessionRowsOf(MasqueradeGateway gateway)
+    public static IReadOnlyList<object> VpnSessionRowsOf(SingleProcessGateway gateway)
     {
         var s = gateway.Peers[Remote].TakeSnapshot();
         return

@@ -28,7 +28,7 @@ public sealed class PptpServerCallIdZeroTests
         new PptpClient(gateway, InsideA, 1025).PlaceCall(callId: 5, serverCallId: 0);
         var live = gateway.Gateway.Peers[Remote];
 
-        var restored = new VpnMasq.Protocols.Masquerade.PeerState(Remote, gateway.Gateway.Settings);
+        var restored = new VpnMasq.Protocols.Masquerade.PeerState(Remote, gateway.Gateway.Settings.Options);
         restored.Restore(live.TakeSnapshot());
 
         Assert.True(Assert.Single(restored.Calls.Calls).PeerCallIdKnown);

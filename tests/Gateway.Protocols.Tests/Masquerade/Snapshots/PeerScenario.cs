@@ -42,7 +42,7 @@ internal sealed record PeerScenario(PeerState Live, MasqueradeSettings Settings,
     /// <summary>A fresh peer restored from the live one's snapshot, as a new owner after a failover.</summary>
     public PeerState Restored()
     {
-        var peer = new PeerState(Live.Remote, Settings);
+        var peer = new PeerState(Live.Remote, Settings.Options);
         peer.Restore(Live.TakeSnapshot());
         return peer;
     }
@@ -50,7 +50,7 @@ internal sealed record PeerScenario(PeerState Live, MasqueradeSettings Settings,
     /// <summary>A fresh peer with the whole journal applied in order.</summary>
     public PeerState Replayed()
     {
-        var peer = new PeerState(Live.Remote, Settings);
+        var peer = new PeerState(Live.Remote, Settings.Options);
         foreach (var e in Journal)
             peer.Apply(e);
         return peer;

@@ -38,8 +38,8 @@ public sealed class PeerSnapshotTests
 
         foreach (var next in s.Next)
         {
-            var live = Decide(s.Live, next);
-            var again = Decide(restored, next);
+            var live = Decide(s.Live, next, s.Settings);
+            var again = Decide(restored, next, s.Settings);
 
             Assert.Equal(live.Verdict, again.Verdict);
             Assert.Equal(live.Outputs, again.Outputs);
@@ -85,8 +85,8 @@ public sealed class PeerSnapshotTests
         var recovered = Recover(gateway, snapshot, journaled);
         var finFromRemote = new NextFrame(tcp.RemoteSegment(TcpFlags.Fin | TcpFlags.Ack), Direction.Inbound, TimeSpan.FromSeconds(6));
 
-        var live = Decide(gateway.Gateway.Peers[Remote], finFromRemote);
-        var again = Decide(recovered, finFromRemote);
+        var live = Decide(gateway.Gateway.Peers[Remote], finFromRemote, gateway.Gateway.Settings);
+        var again = Decide(recovered, finFromRemote, gateway.Gateway.Settings);
 
         Assert.Equal(TcpMappingState.Closed, Assert.IsType<TcpStateChanged>(Assert.Single(live.Events)).State);
         Assert.Equal(live.Events, again.Events);
@@ -99,12 +99,12 @@ public sealed class PeerSnapshotTests
         var gw = new EspIsakmpDriver();
         gw.Out(Ike.IsakmpOut(Ike.HostB, 0xA1A1), TimeSpan.Zero);
         gw.Out(Ike.IsakmpOut(Ike.HostA, 0xA1A1), TimeSpan.FromMinutes(31));
-        var restored = new PeerState(Remote, gw.Gateway.Settings);
+        var restored = new PeerState(Remote, gw.Gateway.Settings.Options);
         restored.Restore(gw.Peer.TakeSnapshot());
         var reply = new NextFrame(Ike.IsakmpIn(0xA1A1, 0x0A0A), Direction.Inbound, TimeSpan.FromMinutes(31) + TimeSpan.FromSeconds(1));
 
-        var live = Decide(gw.Peer, reply);
-        var again = Decide(restored, reply);
+        var live = Decide(gw.Peer, reply, gw.Gateway.Settings);
+        var again = Decide(restored, reply, gw.Gateway.Settings);
 
         Assert.Equal(Ike.HostA, live.Verdict.Inside);
         Assert.Equal(live.Verdict, again.Verdict);
@@ -115,7 +115,7 @@ public sealed class PeerSnapshotTests
     public void Restore_OfAnotherPeersSnapshot_IsRefused()
     {
         var s = PeerScenario.Named("esp-associations");
-        var other = new PeerState(Ipv4Address.Parse("199.0.0.2"), s.Settings);
+        var other = new PeerState(Ipv4Address.Parse("199.0.0.2"), s.Settings.Options);
 
         Assert.Throws<ArgumentException>(() => other.Restore(s.Live.TakeSnapshot()));
         Assert.Equal(0, other.EntryCount);
@@ -151,22 +151,22 @@ public sealed class PeerSnapshotTests
         new TcpConversation(gateway, InsideB, 3000, Remote, 80).Open();
         gateway.Send(UdpFrame(InsideA, 5000, Remote, 53));
         var live = gateway.Gateway.Peers[Remote];
-        var restored = new PeerState(Remote, gateway.Gateway.Settings);
+        var restored = new PeerState(Remote, gateway.Gateway.Settings.Options);
         restored.Restore(live.TakeSnapshot());
         var collision = new NextFrame(UdpFrame(InsideB, 5000, Remote, 53), Direction.Outbound, TimeSpan.FromSeconds(1));
 
-        var fromLive = Dissect(Assert.Single(Decide(live, collision).Outputs));
-        var fromRestored = Dissect(Assert.Single(Decide(restored, collision).Outputs));
+        var fromLive = Dissect(Assert.Single(Decide(live, collision, gateway.Gateway.Settings).Outputs));
+        var fromRestored = Dissect(Assert.Single(Decide(restored, collision, gateway.Gateway.Settings).Outputs));
 
         Assert.Equal(fromLive.SourcePort, fromRestored.SourcePort);
     }
 
     /// <summary>A copy of the frame decided by <paramref name="peer"/>: the verdict (without its extra frames), every frame it sends, and its events.</summary>
-    private static (Verdict Verdict, List<byte[]> Outputs, List<PeerEvent> Events) Decide(PeerState peer, NextFrame next)
+    private static (Verdict Verdict, List<byte[]> Outputs, List<PeerEvent> Events) Decide(PeerState peer, NextFrame next, MasqueradeSettings settings)
     {
         var frame = next.Frame.ToArray();
         var events = new List<PeerEvent>();
-        var verdict = peer.Handle(frame, Dissect(frame), next.Direction, next.At, events);
+        var verdict = peer.Handle(frame, Dissect(frame), next.Direction, settings, next.At, events);
         return (verdict with { Extra = null }, EspIsakmpDriver.Outputs(frame, verdict), events);
     }
 
@@ -183,7 +183,7 @@ public sealed class PeerSnapshotTests
     /// <summary>A fresh peer from the snapshot and the events journaled after it, as PeerActor recovers.</summary>
     private static PeerState Recover(GatewayUnderTest gateway, PeerSnapshot snapshot, int journaled)
     {
-        var recovered = new PeerState(Remote, gateway.Gateway.Settings);
+        var recovered = new PeerState(Remote, gateway.Gateway.Settings.Options);
         recovered.Restore(snapshot);
         foreach (var e in gateway.Events.Skip(journaled))
             recovered.Apply(e);

@@ -1,6 +1,6 @@
 using VpnMasq.Protocols.Masquerade.Events;
 
-namespace VpnMasq.Protocols.Masquerade.Ports;
+namespace VpnMasq.Protocols.Masquerade.Icmp;
 
 /// <summary>ICMP query mappings towards one peer: inside host + identifier &lt;-&gt; public identifier.</summary>
 public sealed class IcmpTable
@@ -17,20 +17,28 @@ public sealed class IcmpTable
 
     public IcmpMapping? FindInbound(ushort publicId) => _inbound.GetValueOrDefault(publicId);
 
-    /// <summary>The inside identifier when free, else the next free one; null when all 65536 are used.</summary>
-    public ushort? ChoosePublicId(ushort insideId)
+    /// <summary>
+    /// The inside identifier when free, else the next free one; null when all 65536 are used. <paramref name="freed"/>
+    /// are identifiers the decision in progress released: they count as free.
+    /// </summary>
+    public ushort? ChoosePublicId(ushort insideId, IReadOnlyList<ushort>? freed = null)
     {
-        if (!_inbound.ContainsKey(insideId))
+        if (IsFree(insideId, freed))
             return insideId;
         for (int i = 0; i < 65536; i++)
         {
             ushort candidate = (ushort)(Cursor + i);
-            if (!_inbound.ContainsKey(candidate))
+            if (IsFree(candidate, freed))
                 return candidate;
         }
 
         return null;
     }
+
+    private bool IsFree(ushort id, IReadOnlyList<ushort>? freed) => !_inbound.ContainsKey(id) || (freed is not null && freed.Contains(id));
+
+    /// <summary>The mapping an event creates: what the table holds once it is applied, and what the deciding rule goes on with.</summary>
+    public static IcmpMapping Create(IcmpMapped e) => new(e.Inside, e.InsideId, e.PublicId) { LastSeen = e.At };
 
     /// <summary>Puts back a mapping from a snapshot.</summary>
     public void Restore(IcmpMapping mapping)
@@ -43,7 +51,7 @@ public sealed class IcmpTable
     {
         if (e.PublicId != e.InsideId)
             Cursor = (ushort)(e.PublicId + 1);
-        var mapping = new IcmpMapping(e.Inside, e.InsideId, e.PublicId) { LastSeen = e.At };
+        var mapping = Create(e);
         _outbound[(e.Inside, e.InsideId)] = mapping;
         _inbound[e.PublicId] = mapping;
     }
@@ -57,5 +65,5 @@ public sealed class IcmpTable
 
 public sealed record IcmpMapping(uint Inside, ushort InsideId, ushort PublicId)
 {
-    public TimeSpan LastSeen { get; set; }
+    public TimeSpan LastSeen { get; internal set; }
 }

@@ -1,7 +1,7 @@
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Firewall;
 
-namespace VpnMasq.Protocols.Masquerade;
+namespace VpnMasq.Protocols.Masquerade.Front;
 
 /// <summary>
 /// The firewall around a peer's decision (DESIGN §3.1, §3.6), in ipchains' order. Outbound: input, forward, then
@@ -10,17 +10,17 @@ namespace VpnMasq.Protocols.Masquerade;
 /// (registered) inside address may be reached that way at all.
 /// The chains see the frame before any protocol parsing is judged, so a denied frame is rule-deny, never malformed.
 /// </summary>
-internal sealed class FrameDecision(MasqueradeSettings settings, FirewallRules firewall)
+internal sealed class FrameDecision(FirewallRules firewall)
 {
     /// <summary>
     /// A verdict reached before any peer state is consulted, or null to go on. <paramref name="route"/> is set when
     /// the frame is to be routed unchanged (a registered address, either way); the caller still does what a router does.
     /// </summary>
-    public Verdict? Before(byte[] frame, in Dissection d, Direction direction, uint peer, out bool route)
+    public Verdict? Before(byte[] frame, in Dissection d, Direction direction, uint peer, MasqueradeSettings settings, out bool route)
     {
         route = false;
-        var label = MasqueradeGateway.LabelOf(d);
-        var packet = Summary(d);
+        var label = ProtocolLabels.Of(d);
+        var packet = PacketSummary.Of(d);
         if (direction == Direction.Outbound)
         {
             var decision = firewall.CheckOutboundBeforeMasquerade(packet);
@@ -62,16 +62,11 @@ internal sealed class FrameDecision(MasqueradeSettings settings, FirewallRules f
     {
         if (ReferenceEquals(firewall, FirewallRules.MasqueradeEverything) || !verdict.SendInput)
             return verdict;
-        var after = FrameDissector.Dissect(Link.LinkType.Ethernet, frame);
-        if (!after.IsOk)
-            return verdict;
-        var packet = Summary(after);
+        // Translation rewrote addresses and ports in place and nothing else: read them back where the dissection found them.
+        var packet = PacketSummary.AsSent(frame, before);
         var decision = verdict.Side == Side.Outside
             ? firewall.CheckOutboundAfterMasquerade(packet)
             : firewall.CheckInboundAfterDemasquerade(packet);
         return decision.Passes ? verdict : Verdict.Drop(decision.DropReason, verdict.Protocol, verdict.Peer, verdict.Inside);
     }
-
-    private static PacketSummary Summary(in Dissection d) =>
-        new(d.Protocol, d.Source, d.Destination, d.SourcePort, d.DestinationPort, (byte)d.IcmpType);
 }

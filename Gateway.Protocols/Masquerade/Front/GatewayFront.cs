@@ -4,73 +4,55 @@ using VpnMasq.Protocols.Icmp;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Rewriting;
-using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Firewall;
 using VpnMasq.Protocols.Masquerade.Fragments;
-using VpnMasq.Protocols.Masquerade.Front;
 
-namespace VpnMasq.Protocols.Masquerade;
+namespace VpnMasq.Protocols.Masquerade.Front;
 
 /// <summary>
-/// The gateway-wide front (DESIGN §1): dissects a frame, reassembles fragments, applies the
-/// firewall, finds the remote peer and hands the frame to its <see cref="PeerState"/>, then
-/// re-fragments to the link MTU. Single-threaded; the actor layer gives each peer its own owner.
+/// The node's front (DESIGN §1), everything around a peer's decision: intake checks, fragment reassembly, the
+/// firewall chains, what a router does (TTL, DF beyond the link MTU, its ICMP answers) and re-fragmenting to the
+/// outgoing link. Which peer decides, and where, is the caller's business. Capture threads call it concurrently:
+/// the settings are an immutable snapshot, the counters are atomic, and the reassembler is the caller's to lock.
 /// </summary>
-public sealed class MasqueradeGateway
+public sealed class GatewayFront
 {
-    private readonly Dictionary<uint, PeerState> _peers = [];
     private readonly FragmentReassembler _reassembler;
     private readonly FrameDecision _decision;
     private readonly IcmpRateLimiter _replyLimit = new();
     private long _fragmentsTimedOut;
     private long _fragmentsEvicted;
 
-    public MasqueradeGateway(MasqueradeOptions options)
+    public GatewayFront(MasqueradeOptions options)
+        : this(new LiveSettings(options))
     {
-        Settings = new MasqueradeSettings(options);
+    }
+
+    public GatewayFront(LiveSettings settings)
+    {
+        var options = settings.Current.Options;
+        Live = settings;
         Firewall = options.Rules.Count == 0
             ? FirewallRules.MasqueradeEverything
             : FirewallRules.Parse(options.Rules, options.InsideInterface);
         _reassembler = new FragmentReassembler(options.Limits);
-        _decision = new FrameDecision(Settings, Firewall);
+        _decision = new FrameDecision(Firewall);
     }
 
-    public MasqueradeSettings Settings { get; }
+    /// <summary>The node's settings, shared with its peer owners; changed only by swapping a new value in.</summary>
+    public LiveSettings Live { get; }
+
+    public MasqueradeSettings Settings => Live.Current;
     public FirewallRules Firewall { get; }
-    public IReadOnlyDictionary<uint, PeerState> Peers => _peers;
 
     /// <summary>Frames whose IPv4 source is in an Inside network are outbound (DESIGN §5.2).</summary>
     public Direction DirectionOf(in Dissection d) => Settings.Options.IsInside(d.Source) ? Direction.Outbound : Direction.Inbound;
 
     /// <summary>
-    /// Decides one Ethernet frame. <paramref name="frame"/> may be rewritten in place; events for
-    /// state changes of the verdict's peer are appended to <paramref name="events"/>.
-    /// </summary>
-    public Verdict Process(byte[] frame, Direction? direction, TimeSpan now, List<PeerEvent> events) =>
-        Process(frame, FrameDissector.Dissect(LinkType.Ethernet, frame), direction, now, events);
-
-    /// <summary>Decides a frame the caller has already dissected (so it is read once per frame).</summary>
-    public Verdict Process(byte[] frame, in Dissection d, Direction? direction, TimeSpan now, List<PeerEvent> events)
-    {
-        if (Prepare(frame, d, direction, now, out var request) is { } early)
-            return early;
-        bool known = _peers.ContainsKey(request.Peer);
-        var peer = FindOrCreatePeer(request.Peer);
-        if (peer is null)
-            return Verdict.Drop(DropReason.PeerLimit, LabelOf(request.Dissection), request.Peer);
-        var verdict = peer.Handle(request.Frame, request.Dissection, request.Direction, now, events);
-
-        // A frame that left nothing behind (spoofed sources, each dropped no-mapping) must not hold a place under the peer limit.
-        if (!known && peer.IsEmpty)
-            _peers.Remove(request.Peer);
-        return Complete(request, verdict);
-    }
-
-    /// <summary>
     /// Everything before the peer's decision: dissection checks, fragment reassembly, the firewall chains
     /// before masquerade, what a router refuses (TTL, DF beyond the link MTU). Returns the verdict when one is
     /// reached without the peer; otherwise null, and <paramref name="request"/> says what the peer must decide.
-    /// The actor pipeline asks the peer's owner in between; <see cref="Process(byte[], in Dissection, Direction?, TimeSpan, List{PeerEvent})"/> asks the local peer.
+    /// The caller asks the peer's owner in between, then hands its verdict to <see cref="Complete"/>.
     /// </summary>
     public Verdict? Prepare(byte[] frame, in Dissection d, Direction? direction, TimeSpan now, out PeerRequest request)
     {
@@ -80,34 +62,34 @@ public sealed class MasqueradeGateway
 
         // Without a whole IPv4 header there is nothing the rules could match on.
         if (!d.IsOk && d.FailedLayer <= FrameLayer.Network)
-            return Verdict.Drop(DropReason.Malformed, LabelOf(d), PeerOf(d, direction ?? DirectionOf(d)));
+            return Verdict.Drop(DropReason.Malformed, ProtocolLabels.Of(d), PeerOf(d, direction ?? DirectionOf(d)));
         var dir = direction ?? DirectionOf(d);
         if (!d.IsFragment)
             return Before(frame, d, dir, reassembled: false, now, out request);
 
         // A first fragment too short for its own transport header hides it from the rules (RFC 1858): refused outright.
         if (!d.IsOk)
-            return Verdict.Drop(DropReason.Malformed, LabelOf(d), PeerOf(d, dir));
+            return Verdict.Drop(DropReason.Malformed, ProtocolLabels.Of(d), PeerOf(d, dir));
 
         uint peer = PeerOf(d, dir);
         if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)
-            return Verdict.Drop(DropReason.BadChecksum, LabelOf(d), peer);
+            return Verdict.Drop(DropReason.BadChecksum, ProtocolLabels.Of(d), peer);
         ExpireFragments(now);
         var added = _reassembler.Add(frame, d.NetworkOffset, now);
         CountLost(added.Evicted, ref _fragmentsEvicted);
         switch (added.Status)
         {
             case ReassemblyStatus.Held:
-                return Verdict.Hold(LabelOf(d), peer);
+                return Verdict.Hold(ProtocolLabels.Of(d), peer);
             case ReassemblyStatus.Invalid:
-                return Verdict.Drop(added.Error == FragmentError.Malformed ? DropReason.Malformed : DropReason.FragmentInvalid, LabelOf(d), peer);
+                return Verdict.Drop(added.Error == FragmentError.Malformed ? DropReason.Malformed : DropReason.FragmentInvalid, ProtocolLabels.Of(d), peer);
         }
 
         // The whole datagram is decided as one, then cut again to the outgoing MTU.
         var whole = added.Frame!;
         var wd = FrameDissector.Dissect(LinkType.Ethernet, whole);
         if (!wd.IsOk && wd.FailedLayer <= FrameLayer.Network)
-            return Verdict.Drop(DropReason.Malformed, LabelOf(wd), peer);
+            return Verdict.Drop(DropReason.Malformed, ProtocolLabels.Of(wd), peer);
         return Before(whole, wd, dir, reassembled: true, now, out request);
     }
 
@@ -115,24 +97,25 @@ public sealed class MasqueradeGateway
     {
         request = default;
         uint peerAddress = PeerOf(d, dir);
-        var label = LabelOf(d);
+        var label = ProtocolLabels.Of(d);
 
         // The rules first (DESIGN §3.6): what they deny is rule-deny, whatever a parse or a checksum would say.
-        var early = _decision.Before(frame, d, dir, peerAddress, out bool route);
+        var settings = Settings;
+        var early = _decision.Before(frame, d, dir, peerAddress, settings, out bool route);
         if (early is { Action: VerdictAction.Drop } refused)
-            return refused.Reason == DropReason.RuleReject ? Answer(refused, frame, d, dir, RejectReply(d), now) : refused;
+            return refused.Reason == DropReason.RuleReject ? Answer(refused, frame, d, dir, RejectReply(d), now, settings) : refused;
         if (ChecksumIntake.Check(frame.AsSpan(d.NetworkOffset)) == IntakeResult.Corrupt)
             return Verdict.Drop(DropReason.BadChecksum, label, peerAddress);
 
         // A router's refusals come before any peer decides, so a datagram that cannot go opens no mapping (traceroute).
         var datagram = frame.AsSpan(d.NetworkOffset);
         if (datagram[Ipv4Header.TtlOffset] <= 1)
-            return Answer(Verdict.Drop(DropReason.TtlExceeded, label, peerAddress), frame, d, dir, RouterReply.TimeExceeded, now);
-        if (d.DontFragment && d.IpTotalLength > Settings.LinkMtu(OutgoingSide(dir)))
-            return Answer(Verdict.Drop(DropReason.FragmentationNeeded, label, peerAddress), frame, d, dir, RouterReply.FragmentationNeeded, now);
+            return Answer(Verdict.Drop(DropReason.TtlExceeded, label, peerAddress), frame, d, dir, RouterReply.TimeExceeded, now, settings);
+        if (d.DontFragment && d.IpTotalLength > settings.LinkMtu(OutgoingSide(dir)))
+            return Answer(Verdict.Drop(DropReason.FragmentationNeeded, label, peerAddress), frame, d, dir, RouterReply.FragmentationNeeded, now, settings);
 
         if (route && early is { } routed)
-            return Refragment(frame, d, Route(frame, d, routed), reassembled);
+            return Refragment(frame, d, Route(frame, d, routed), reassembled, settings);
         request = new PeerRequest(frame, d, dir, peerAddress, reassembled);
         return null;
     }
@@ -145,7 +128,7 @@ public sealed class MasqueradeGateway
             result = _decision.After(request.Frame, request.Dissection, result);
         if (result.Action == VerdictAction.Forward)
             result = Route(request.Frame, request.Dissection, result);
-        return Refragment(request.Frame, request.Dissection, result, request.Reassembled);
+        return Refragment(request.Frame, request.Dissection, result, request.Reassembled, Settings);
     }
 
     /// <summary>
@@ -166,38 +149,37 @@ public sealed class MasqueradeGateway
     /// a larger MTU, is cut to fit (a DF one never gets here). Frames that fit are left alone, allocating nothing.
     /// A reassembled datagram is never "the input frame" (that was its last fragment), so it always goes as outputs.
     /// </summary>
-    private Verdict Refragment(byte[] whole, in Dissection wd, Verdict verdict, bool reassembled)
+    private static Verdict Refragment(byte[] whole, in Dissection wd, Verdict verdict, bool reassembled, MasqueradeSettings settings)
     {
         if (verdict.Action != VerdictAction.Forward)
             return verdict;
-        int mtu = Settings.LinkMtu(verdict.Side);
+        int mtu = settings.LinkMtu(verdict.Side);
         bool inputFits = !verdict.SendInput || wd.IpTotalLength <= mtu;
-        bool extrasFit = verdict.Extra is null || AllFit(verdict.Extra, wd.NetworkOffset);
+        bool extrasFit = verdict.Extra is null || AllFit(verdict.Extra, wd.NetworkOffset, settings);
         if (inputFits && extrasFit && !reassembled)
             return verdict;
         var outputs = new List<OutputFrame>();
         if (verdict.SendInput)
-            AddFitting(outputs, whole, wd.NetworkOffset, verdict.Side);
+            AddFitting(outputs, whole, wd.NetworkOffset, settings.LinkMtu(verdict.Side), verdict.Side);
         foreach (var extra in verdict.Extra ?? [])
-            AddFitting(outputs, extra.Frame, wd.NetworkOffset, extra.Side);
+            AddFitting(outputs, extra.Frame, wd.NetworkOffset, settings.LinkMtu(extra.Side), extra.Side);
         return verdict with { SendInput = false, Extra = outputs };
     }
 
     // A loop, not LINQ: a lambda capturing the offset would allocate its closure on every forwarded frame (measured, 32 B).
-    private bool AllFit(IReadOnlyList<OutputFrame> frames, int networkOffset)
+    private static bool AllFit(IReadOnlyList<OutputFrame> frames, int networkOffset, MasqueradeSettings settings)
     {
         foreach (var frame in frames)
         {
-            if (frame.Frame.Length - networkOffset > Settings.LinkMtu(frame.Side))
+            if (frame.Frame.Length - networkOffset > settings.LinkMtu(frame.Side))
                 return false;
         }
 
         return true;
     }
 
-    private void AddFitting(List<OutputFrame> outputs, byte[] frame, int networkOffset, Side side)
+    private static void AddFitting(List<OutputFrame> outputs, byte[] frame, int networkOffset, int mtu, Side side)
     {
-        int mtu = Settings.LinkMtu(side);
         if (frame.Length - networkOffset <= mtu)
         {
             outputs.Add(new OutputFrame(frame, side));
@@ -212,14 +194,14 @@ public sealed class MasqueradeGateway
     /// A refusal the sender is told about (RFC 1812 §4.3.2): the reply goes back out the way the frame came in, from the
     /// gateway's address there, unless the datagram may not be answered or the rate limit holds it back.
     /// </summary>
-    private Verdict Answer(Verdict drop, byte[] frame, in Dissection d, Direction dir, RouterReply reply, TimeSpan now)
+    private Verdict Answer(Verdict drop, byte[] frame, in Dissection d, Direction dir, RouterReply reply, TimeSpan now, MasqueradeSettings settings)
     {
         var outgoing = OutgoingSide(dir);
         var back = outgoing == Side.Outside ? Side.Inside : Side.Outside;
         var datagram = frame.AsSpan(d.NetworkOffset, Math.Min(d.IpTotalLength, frame.Length - d.NetworkOffset));
         if (!RouterReplies.MayAnswer(datagram) || !_replyLimit.Allow(d.Source, now))
             return drop;
-        var answer = RouterReplies.BuildAnswerable(reply, datagram, Settings.AddressOn(back), Settings.LinkMtu(outgoing));
+        var answer = RouterReplies.BuildAnswerable(reply, datagram, settings.AddressOn(back), settings.LinkMtu(outgoing));
         return answer is null ? drop : drop with { Extra = [new OutputFrame(answer, back)] };
     }
 
@@ -233,8 +215,6 @@ public sealed class MasqueradeGateway
         IpProtocol.Udp => RouterReply.PortUnreachable,
         _ => RouterReply.HostUnreachable,
     };
-
-    private void ExpireFragments(TimeSpan now) => CountLost(_reassembler.Expire(now), ref _fragmentsTimedOut);
 
     private static void CountLost(IReadOnlyList<ExpiredTrain> trains, ref long counter)
     {
@@ -255,54 +235,11 @@ public sealed class MasqueradeGateway
         yield return new("icmp:rate-limited", _replyLimit.Suppressed);
     }
 
-    /// <summary>Expires entries everywhere and forgets peers that hold nothing; returns each peer's events.</summary>
-    public IReadOnlyList<(uint Peer, PeerEvent Event)> Sweep(TimeSpan now)
-    {
-        var all = new List<(uint, PeerEvent)>();
-        var events = new List<PeerEvent>();
-        foreach (var (address, peer) in _peers.ToList())
-        {
-            events.Clear();
-            peer.Sweep(now, events);
-            all.AddRange(events.Select(e => (address, e)));
-            if (peer.IsEmpty)
-                _peers.Remove(address);
-        }
+    /// <summary>Fragments held past the reassembly timeout are dropped and counted (fragment-timeout).</summary>
+    public void ExpireFragments(TimeSpan now) => CountLost(_reassembler.Expire(now), ref _fragmentsTimedOut);
 
-        ExpireFragments(now);
-        return all;
-    }
-
-    /// <summary>The public address changed ("auto", DESIGN §3.7): every mapping bound to the old one closes at once.</summary>
-    public IReadOnlyList<(uint Peer, PeerEvent Event)> ChangePublicAddress(uint address, TimeSpan now)
-    {
-        var all = new List<(uint, PeerEvent)>();
-        if (address == Settings.PublicAddress)
-            return all;
-        Settings.PreviousPublicAddress = Settings.PublicAddress;
-        Settings.PublicAddress = address;
-        var events = new List<PeerEvent>();
-        foreach (var (peerAddress, peer) in _peers)
-        {
-            events.Clear();
-            peer.CloseAll(now, RemovalCause.AddressChanged, events);
-            all.AddRange(events.Select(e => (peerAddress, e)));
-        }
-
-        return all;
-    }
-
-    /// <summary>Returns the peer's state, creating it; null when the peer limit is reached (a flood of new remotes).</summary>
-    public PeerState? FindOrCreatePeer(uint address)
-    {
-        if (_peers.TryGetValue(address, out var peer))
-            return peer;
-        if (_peers.Count >= Settings.Options.Limits.Peers)
-            return null;
-        peer = new PeerState(address, Settings);
-        _peers[address] = peer;
-        return peer;
-    }
+    /// <summary>The public address changed ("auto", DESIGN §3.7): frames to the old one are dropped address-changed from now on.</summary>
+    public MasqueradeSettings ChangePublicAddress(uint address) => Live.Update(s => s.WithPublicAddress(address));
 
     /// <summary>
     /// The remote peer a frame belongs to: the destination going out, the source coming in — except an
@@ -317,18 +254,4 @@ public sealed class MasqueradeGateway
 
     private static uint QuotedDestination(in Dissection d) => d.QuotedDestination != 0 ? d.QuotedDestination : d.Source;
 
-    public static ProtocolLabel LabelOf(in Dissection d) => d.Protocol switch
-    {
-        IpProtocol.Esp => ProtocolLabel.Esp,
-        IpProtocol.Ah => ProtocolLabel.Ah,
-        IpProtocol.Gre => ProtocolLabel.Gre,
-        IpProtocol.Icmp => ProtocolLabel.Icmp,
-        IpProtocol.Tcp when d.SourcePort == 1723 || d.DestinationPort == 1723 => ProtocolLabel.Pptp,
-        IpProtocol.Tcp => ProtocolLabel.Tcp,
-        IpProtocol.Udp when d.Kind is FrameKind.NatTEsp => ProtocolLabel.Esp,
-        IpProtocol.Udp when d.SourcePort is 4500 || d.DestinationPort is 4500 => ProtocolLabel.Isakmp,
-        IpProtocol.Udp when d.SourcePort is 500 && d.DestinationPort is 500 => ProtocolLabel.Isakmp,
-        IpProtocol.Udp => ProtocolLabel.Udp,
-        _ => ProtocolLabel.Other,
-    };
 }
