@@ -103,9 +103,8 @@ public sealed class IngressPipeline
         if (answer.Verdict.Reason == DropReason.PeerLimit)
             _refused.Refused(request.Peer);
 
-        // Remotely decided frames come back as a copy; rewriting never changes a frame's length.
-        if (!ReferenceEquals(answer.Frame, request.Frame))
-            answer.Frame.AsSpan().CopyTo(request.Frame);
+        // The owner decided on its own copy (it never writes into this buffer); rewriting never changes a frame's length.
+        answer.Frame.AsSpan().CopyTo(request.Frame);
         return new IngressDecision(_front.Complete(request, answer.Verdict), request.Direction, DecisionSource.Owner, answer.Owner);
     }
 }

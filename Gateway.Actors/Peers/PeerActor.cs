@@ -129,7 +129,9 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        var frame = m.Frame;
+        // The owner rewrites its own copy: a local asker's buffer stays the asker's (it may have given up on this
+        // frame and dropped it); the answer carries the rewritten copy back, as it does from another node.
+        var frame = m.Frame.ToArray();
         var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
         if (!Admitted())
         {

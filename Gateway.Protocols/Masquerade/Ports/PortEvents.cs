@@ -1,3 +1,4 @@
+// The journal's vocabulary keeps one namespace (Events) wherever each protocol's records live.
 namespace VpnMasq.Protocols.Masquerade.Events;
 
 /// <summary>A TCP or UDP mapping: inside host:port &lt;-&gt; public port, towards this peer's port.</summary>
@@ -11,11 +12,6 @@ public sealed record TcpStateChanged(
     : PeerEvent(At);
 
 public sealed record PortUnmapped(TimeSpan At, byte Protocol, ushort PublicPort, ushort RemotePort, RemovalCause Cause) : PeerEvent(At);
-
-/// <summary>An ICMP query mapping: inside host + identifier &lt;-&gt; public identifier.</summary>
-public sealed record IcmpMapped(TimeSpan At, uint Inside, ushort InsideId, ushort PublicId) : PeerEvent(At);
-
-public sealed record IcmpUnmapped(TimeSpan At, ushort PublicId, RemovalCause Cause) : PeerEvent(At);
 
 public enum TcpMappingState : byte
 {

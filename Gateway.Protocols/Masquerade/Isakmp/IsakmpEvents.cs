@@ -1,3 +1,4 @@
+// The journal's vocabulary keeps one namespace (Events) wherever each protocol's records live.
 namespace VpnMasq.Protocols.Masquerade.Events;
 
 /// <summary>An inside host started an ISAKMP/IKE exchange with this peer on UDP 500 (HOWTO §6.1).</summary>

@@ -1,3 +1,4 @@
+// The journal's vocabulary keeps one namespace (Events) wherever each protocol's records live.
 namespace VpnMasq.Protocols.Masquerade.Events;
 
 /// <summary>An initial ESP packet was sent: the entry is outstanding until a reply names its inbound SPI (HOWTO §6.2).</summary>
