@@ -10,7 +10,7 @@ namespace VpnMasq.Protocols.Ah;
 // |                 Security Parameters Index (SPI)               |
 // |                    Sequence Number Field                      |
 // |                Integrity Check Value-ICV (variable)           |
-public readonly ref struct AhHeader
+internal readonly ref struct AhHeader
 {
     public const int MinLength = 12;
     private const int SpiOffset = 4;

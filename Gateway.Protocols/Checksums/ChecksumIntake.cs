@@ -4,7 +4,7 @@ using VpnMasq.Protocols.Ipv4;
 namespace VpnMasq.Protocols.Checksums;
 
 /// <summary>What checking a received datagram's checksums found.</summary>
-public enum IntakeResult : byte
+internal enum IntakeResult : byte
 {
     /// <summary>Every checksum verifies (or was left to offload and is now complete).</summary>
     Valid,
@@ -22,7 +22,7 @@ public enum IntakeResult : byte
 /// pseudo-header sum (Linux CHECKSUM_PARTIAL). A transport checksum is checked on whole datagrams only;
 /// fragments are checked once reassembled.
 /// </summary>
-public static class ChecksumIntake
+internal static class ChecksumIntake
 {
     public static IntakeResult Check(Span<byte> datagram)
     {

@@ -6,7 +6,7 @@ namespace VpnMasq.Protocols.Checksums;
 /// The one's-complement Internet checksum (RFC 1071) and its incremental update (RFC 1624).
 /// Every checksum the gateway computes or fixes goes through here.
 /// </summary>
-public static class InternetChecksum
+internal static class InternetChecksum
 {
     /// <summary>Adds <paramref name="data"/> as big-endian 16-bit words to a running 32-bit sum.</summary>
     public static uint Add(uint sum, ReadOnlySpan<byte> data)

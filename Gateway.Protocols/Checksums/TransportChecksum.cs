@@ -4,7 +4,7 @@ using VpnMasq.Protocols.Ipv4;
 namespace VpnMasq.Protocols.Checksums;
 
 /// <summary>Full TCP/UDP/ICMP checksum computation over an IPv4 datagram, for building and verifying.</summary>
-public static class TransportChecksum
+internal static class TransportChecksum
 {
     /// <summary>Offset of the checksum field inside the transport header, or -1 if the protocol has none we maintain.</summary>
     public static int FieldOffset(byte protocol) => protocol switch

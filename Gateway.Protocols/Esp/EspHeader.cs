@@ -8,7 +8,7 @@ namespace VpnMasq.Protocols.Esp;
 // |               Security Parameters Index (SPI)                 |
 // |                      Sequence Number                          |
 // |                    Payload Data (encrypted) ...               |
-public readonly ref struct EspHeader
+internal readonly ref struct EspHeader
 {
     public const int Length = 8;
     internal const int SequenceOffset = 4;
@@ -32,7 +32,7 @@ public readonly ref struct EspHeader
     }
 }
 
-public readonly record struct EspFields(uint Spi, uint SequenceNumber)
+internal readonly record struct EspFields(uint Spi, uint SequenceNumber)
 {
     public static EspFields From(EspHeader header) => new(header.Spi, header.SequenceNumber);
 

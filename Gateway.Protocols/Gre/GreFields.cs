@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace VpnMasq.Protocols.Gre;
 
 /// <summary>A GRE header as plain data (no v0 routing). For version 1, Key = PayloadLength &lt;&lt; 16 | CallId.</summary>
-public readonly record struct GreFields(
+internal readonly record struct GreFields(
     int Version,
     ushort ProtocolType,
     uint? Key = null,

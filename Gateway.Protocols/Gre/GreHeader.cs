@@ -11,7 +11,7 @@ namespace VpnMasq.Protocols.Gre;
 // |                 Sequence Number (optional)                    |  S
 // |               Acknowledgment Number (optional)                |  A (v1 only)
 // |                    Routing (optional, v0, RFC 1701)           |  R
-public readonly ref struct GreHeader
+internal readonly ref struct GreHeader
 {
     public const int FixedLength = 4;
     public const ushort PppProtocol = 0x880B;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace VpnMasq.Protocols.Icmp;
 
 /// <summary>The 8-byte ICMP header as plain data (Rest = identifier/sequence, or unused/MTU for errors).</summary>
-public readonly record struct IcmpFields(IcmpType Type, byte Code, ushort Identifier, ushort SequenceNumber, ushort Checksum = 0)
+internal readonly record struct IcmpFields(IcmpType Type, byte Code, ushort Identifier, ushort SequenceNumber, ushort Checksum = 0)
 {
     public static IcmpFields From(IcmpHeader header) =>
         new(header.Type, header.Code, header.Identifier, header.SequenceNumber, header.Checksum);

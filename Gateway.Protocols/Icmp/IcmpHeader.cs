@@ -10,7 +10,7 @@ namespace VpnMasq.Protocols.Icmp;
 // |           Identifier          |        Sequence Number        |  (queries)
 // |                 unused / next-hop MTU                         |  (errors)
 // |      Internet Header + 64 bits of Original Data Datagram      |  (errors)
-public readonly ref struct IcmpHeader
+internal readonly ref struct IcmpHeader
 {
     public const int Length = 8;
     internal const int ChecksumOffset = 2;
@@ -76,7 +76,7 @@ public enum IcmpType : byte
     AddressMaskReply = 18,
 }
 
-public static class IcmpTypes
+internal static class IcmpTypes
 {
     public static bool IsQuery(IcmpType type) => type is IcmpType.EchoRequest or IcmpType.EchoReply
         or IcmpType.TimestampRequest or IcmpType.TimestampReply or IcmpType.InformationRequest

@@ -4,7 +4,7 @@ using VpnMasq.Protocols.Checksums;
 namespace VpnMasq.Protocols.Ipv4;
 
 /// <summary>An IPv4 header as plain data. <see cref="WriteTo"/> computes the header checksum.</summary>
-public readonly record struct Ipv4Fields(
+internal readonly record struct Ipv4Fields(
     uint Source,
     uint Destination,
     byte Protocol,

@@ -12,7 +12,7 @@ namespace VpnMasq.Protocols.Ipv4;
 // |                       Source Address                          |
 // |                    Destination Address                        |
 // |                    Options                    |    Padding    |
-public readonly ref struct Ipv4Header
+internal readonly ref struct Ipv4Header
 {
     public const int MinLength = 20;
     internal const int TotalLengthOffset = 2;

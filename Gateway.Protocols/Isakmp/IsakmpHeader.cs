@@ -10,7 +10,7 @@ namespace VpnMasq.Protocols.Isakmp;
 // !  Next Payload ! MjVer ! MnVer ! Exchange Type !     Flags     !
 // !                          Message ID                           !
 // !                            Length                             !
-public readonly ref struct IsakmpHeader
+internal readonly ref struct IsakmpHeader
 {
     public const int Length = 28;
     internal const int ResponderCookieOffset = 8;
@@ -65,7 +65,7 @@ public readonly ref struct IsakmpHeader
     }
 }
 
-public readonly record struct IsakmpFields(
+internal readonly record struct IsakmpFields(
     ulong InitiatorCookie,
     ulong ResponderCookie,
     byte NextPayload,

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace VpnMasq.Protocols.Isakmp;
 
 /// <summary>What a UDP 4500 payload carries (RFC 3948 §2, RFC 3947 §4).</summary>
-public enum NatTPayloadKind : byte
+internal enum NatTPayloadKind : byte
 {
     /// <summary>A single 0xFF byte that keeps the NAT mapping open (RFC 3948 §2.3).</summary>
     Keepalive,
@@ -15,7 +15,7 @@ public enum NatTPayloadKind : byte
     Esp,
 }
 
-public static class NatTraversal
+internal static class NatTraversal
 {
     public const ushort Port = 4500;
     public const int NonEspMarkerLength = 4;

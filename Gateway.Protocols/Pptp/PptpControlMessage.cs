@@ -9,7 +9,7 @@ namespace VpnMasq.Protocols.Pptp;
 // |                    Magic Cookie (0x1A2B3C4D)                  |
 // |     Control Message Type      |           Reserved0           |
 // and continues with the type's fixed body (see PptpMessageLayout).
-public readonly ref struct PptpControlMessage
+internal readonly ref struct PptpControlMessage
 {
     public const int HeaderLength = 12;
     public const uint MagicCookie = 0x1A2B3C4D;
@@ -73,7 +73,7 @@ public readonly ref struct PptpControlMessage
 }
 
 /// <summary>A control message header plus its Call ID fields, for building messages in tests and tools.</summary>
-public readonly record struct PptpControlFields(PptpControlType Type, ushort CallId = 0, ushort PeerCallId = 0)
+internal readonly record struct PptpControlFields(PptpControlType Type, ushort CallId = 0, ushort PeerCallId = 0)
 {
     public ushort Length => PptpMessageLayout.TryGet((ushort)Type, out var layout) ? layout.Length : (ushort)0;
 

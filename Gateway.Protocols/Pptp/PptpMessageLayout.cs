@@ -4,7 +4,7 @@ namespace VpnMasq.Protocols.Pptp;
 /// Where each control message keeps its Call IDs (RFC 2637 §2.1–§2.15). <c>CallIdOffset</c> is the
 /// sender's own Call ID; <c>PeerCallIdOffset</c> is the receiver's Call ID as the sender knows it.
 /// </summary>
-public readonly record struct PptpMessageLayout(ushort Length, sbyte CallIdOffset, sbyte PeerCallIdOffset)
+internal readonly record struct PptpMessageLayout(ushort Length, sbyte CallIdOffset, sbyte PeerCallIdOffset)
 {
     public const sbyte None = -1;
 

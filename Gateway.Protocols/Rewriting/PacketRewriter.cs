@@ -9,7 +9,7 @@ namespace VpnMasq.Protocols.Rewriting;
 /// checksum fix-up (RFC 1624): the IP header checksum, and the TCP/UDP checksum whose
 /// pseudo-header covers the addresses. Callers pass datagrams the dissector accepted.
 /// </summary>
-public static class PacketRewriter
+internal static class PacketRewriter
 {
     public static void SetSourceAddress(Span<byte> datagram, uint address) =>
         SetAddress(datagram, Ipv4Header.SourceOffset, address);

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace VpnMasq.Protocols.Tcp;
 
 /// <summary>A TCP header as plain data; the checksum is left for <see cref="Checksums.TransportChecksum"/>.</summary>
-public readonly record struct TcpFields(
+internal readonly record struct TcpFields(
     ushort SourcePort,
     ushort DestinationPort,
     uint SequenceNumber = 0,

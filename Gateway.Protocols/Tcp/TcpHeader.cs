@@ -12,7 +12,7 @@ namespace VpnMasq.Protocols.Tcp;
 // | Offset| Rsv |W|C|R|C|S|S|Y|I|            Window             |
 // |           Checksum            |         Urgent Pointer        |
 // |                    Options                    |    Padding    |
-public readonly ref struct TcpHeader
+internal readonly ref struct TcpHeader
 {
     public const int MinLength = 20;
     internal const int SourcePortOffset = 0;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace VpnMasq.Protocols.Udp;
 
 /// <summary>A UDP header as plain data.</summary>
-public readonly record struct UdpFields(ushort SourcePort, ushort DestinationPort, ushort DatagramLength, ushort Checksum = 0)
+internal readonly record struct UdpFields(ushort SourcePort, ushort DestinationPort, ushort DatagramLength, ushort Checksum = 0)
 {
     public static UdpFields From(UdpHeader header) =>
         new(header.SourcePort, header.DestinationPort, header.DatagramLength, header.Checksum);

@@ -8,7 +8,7 @@ namespace VpnMasq.Protocols.Udp;
 // |   Source Port   |  Destination    |
 // |                 |      Port       |
 // |     Length      |    Checksum     |
-public readonly ref struct UdpHeader
+internal readonly ref struct UdpHeader
 {
     public const int Length = 8;
     internal const int SourcePortOffset = 0;

@@ -31,7 +31,7 @@ public readonly record struct EstablishedFlow(
     bool OutboundCached = true);
 
 /// <summary>A fixed order, so two equal tables publish equal flow lists and an unchanged table publishes nothing.</summary>
-public sealed class EstablishedFlowOrder : IComparer<EstablishedFlow>
+internal sealed class EstablishedFlowOrder : IComparer<EstablishedFlow>
 {
     public static readonly EstablishedFlowOrder Instance = new();
 

@@ -12,7 +12,7 @@ namespace VpnMasq.Protocols.Masquerade.Flows;
 /// its own identifiers, for inbound frames only what the remote sends (SPI, cookies, public port).
 /// Each protocol's <c>XxxFlows</c> says how its flows and its frames are keyed; this only dispatches.
 /// </summary>
-public readonly record struct FlowLookup(FlowKind Kind, Direction Direction, uint Remote, uint Inside, ulong A, ulong B)
+internal readonly record struct FlowLookup(FlowKind Kind, Direction Direction, uint Remote, uint Inside, ulong A, ulong B)
 {
     public static FlowLookup Outbound(uint remote, in EstablishedFlow f) => f.Kind switch
     {

@@ -5,7 +5,7 @@ namespace VpnMasq.Protocols.Masquerade.Fragments;
 /// an invalid fragment. <see cref="FragmentCount"/> is the number of frames it held (duplicates
 /// included), so the caller can count one drop per frame it reported as held.
 /// </summary>
-public sealed record ExpiredTrain(uint Source, uint Destination, byte Protocol, ushort Identification, int FragmentCount);
+internal sealed record ExpiredTrain(uint Source, uint Destination, byte Protocol, ushort Identification, int FragmentCount);
 
 /// <summary>What identifies the fragments of one datagram (RFC 791 §3.2).</summary>
 internal readonly record struct FragmentKey(uint Source, uint Destination, byte Protocol, ushort Identification);

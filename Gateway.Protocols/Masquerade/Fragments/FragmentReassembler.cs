@@ -11,7 +11,7 @@ namespace VpnMasq.Protocols.Masquerade.Fragments;
 /// bytes per train and <see cref="MaxHeldBytes"/> in all; the oldest train is evicted for room.
 /// Call <see cref="Expire"/> with the same clock as <see cref="Add"/>; time must not run backwards.
 /// </summary>
-public sealed class FragmentReassembler
+internal sealed class FragmentReassembler
 {
     /// <summary>The largest payload a datagram can carry, so by default a train is never refused for size alone.</summary>
     public const int DefaultMaxTrainBytes = ushort.MaxValue - Ipv4Header.MinLength;

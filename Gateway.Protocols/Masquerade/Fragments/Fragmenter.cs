@@ -8,7 +8,7 @@ namespace VpnMasq.Protocols.Masquerade.Fragments;
 /// Splits a frame whose IPv4 datagram exceeds the link MTU into fragments that fit (RFC 791 §3.2),
 /// so nothing larger than the MTU is ever sent (DESIGN §3.1).
 /// </summary>
-public static class Fragmenter
+internal static class Fragmenter
 {
     /// <summary>RFC 791: every module must be able to forward a 68-octet datagram without fragmenting it.</summary>
     public const int MinimumMtu = 68;

@@ -1,6 +1,6 @@
 namespace VpnMasq.Protocols.Masquerade.Fragments;
 
-public enum ReassemblyStatus : byte
+internal enum ReassemblyStatus : byte
 {
     /// <summary>The fragment is kept until its train completes or times out (verdict "hold").</summary>
     Held,
@@ -13,7 +13,7 @@ public enum ReassemblyStatus : byte
 }
 
 /// <summary>Why a fragment was refused.</summary>
-public enum FragmentError : byte
+internal enum FragmentError : byte
 {
     None = 0,
 
@@ -42,7 +42,7 @@ public enum FragmentError : byte
 /// that belongs to a held train takes the train with it (<see cref="Discarded"/>): every fragment
 /// those trains held was reported as held before and is now dropped.
 /// </summary>
-public readonly record struct ReassemblyResult
+internal readonly record struct ReassemblyResult
 {
     private readonly IReadOnlyList<ExpiredTrain>? _evicted;
 

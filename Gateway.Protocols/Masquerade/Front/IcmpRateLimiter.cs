@@ -6,7 +6,7 @@ namespace VpnMasq.Protocols.Masquerade.Front;
 /// under a bucket for the whole gateway (<c>icmp_msgs_per_sec</c>, <c>icmp_msgs_burst</c>). So a flood that makes the
 /// gateway answer cannot turn it into a flood source. Thread-safe (capture threads share it); time is the frames' clock.
 /// </summary>
-public sealed class IcmpRateLimiter
+internal sealed class IcmpRateLimiter
 {
     public const int BurstFactor = 6;
 

@@ -8,7 +8,7 @@ using VpnMasq.Protocols.Tcp;
 namespace VpnMasq.Protocols.Masquerade.Front;
 
 /// <summary>What the gateway answers a datagram it will not forward with (RFC 1812 §4.3, §5.3.1; RFC 793 reset generation).</summary>
-public enum RouterReply : byte
+internal enum RouterReply : byte
 {
     /// <summary>ICMP Time Exceeded, code 0: the TTL ran out here (traceroute counts on it).</summary>
     TimeExceeded,
@@ -31,7 +31,7 @@ public enum RouterReply : byte
 /// (addresses left zero for the link to fill, as for every frame the gateway sends) carrying a new IPv4 datagram
 /// from the gateway to the offending datagram's source, with valid checksums.
 /// </summary>
-public static class RouterReplies
+internal static class RouterReplies
 {
     /// <summary>RFC 1812 §4.3.2.3: quote as much of the datagram as fits in 576 bytes, as Linux does.</summary>
     public const int MaxReplyDatagram = 576;

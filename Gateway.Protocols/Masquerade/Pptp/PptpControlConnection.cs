@@ -4,7 +4,7 @@ namespace VpnMasq.Protocols.Masquerade.Pptp;
 /// Transient reading state of one PPTP control connection (not journaled: after a failover the
 /// reader resynchronises on the next segment that starts with a message header).
 /// </summary>
-public sealed class PptpControlConnection
+internal sealed class PptpControlConnection
 {
     private const int HistorySize = 32;
     private readonly (bool Used, Direction Direction, uint Sequence, byte Value)[] _rewrites = new (bool, Direction, uint, byte)[HistorySize];

@@ -9,7 +9,7 @@ namespace VpnMasq.Protocols.Masquerade.Pptp;
 /// sequence number and the position inside the current message. A value type, so a segment can
 /// be read on a copy and committed only when it was well-formed.
 /// </summary>
-public struct PptpStreamCursor
+internal struct PptpStreamCursor
 {
     public bool Synced;
     public uint NextSequence;
