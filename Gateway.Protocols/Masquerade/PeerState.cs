@@ -7,6 +7,7 @@ using VpnMasq.Protocols.Masquerade.Isakmp;
 using VpnMasq.Protocols.Masquerade.Peers;
 using VpnMasq.Protocols.Masquerade.Ports;
 using VpnMasq.Protocols.Masquerade.Pptp;
+using VpnMasq.Protocols.Masquerade.Snapshots;
 
 namespace VpnMasq.Protocols.Masquerade;
 
@@ -16,7 +17,7 @@ namespace VpnMasq.Protocols.Masquerade;
 /// <see cref="PeerDecision"/>; only <see cref="Apply(PeerDecision)"/> and <see cref="Apply(PeerEvent)"/> change them,
 /// so replaying a journal on a fresh instance rebuilds the same table. Not thread-safe: one owner.
 /// </summary>
-public sealed partial class PeerState
+public sealed class PeerState
 {
     private readonly Dictionary<(uint Inside, ushort InsidePort, ushort RemotePort), PptpControlConnection> _controlConnections = [];
     private readonly PeerDecisionBuilder _builder;
@@ -193,6 +194,26 @@ public sealed partial class PeerState
         if (found)
             LastActivity = FlowTranslation.Later(LastActivity, at);
         return found;
+    }
+
+    /// <summary>The whole table as data (DESIGN §1: snapshots), so recovery need not replay a peer's entire history.</summary>
+    public PeerSnapshot TakeSnapshot() => new(
+        Remote, LastActivity, Ports.Rows(), Icmp.Rows(), Isakmp.Rows(), Isakmp.LatestSpeaker,
+        Esp.Rows(), Esp.Waiters(), Esp.Rekeys(), Esp.TurnEndedHost, Calls.Rows(), Ports.Cursor, Icmp.Cursor);
+
+    /// <summary>Rebuilds a fresh peer from a snapshot (recovery). The peer must be empty.</summary>
+    public void Restore(PeerSnapshot snapshot)
+    {
+        if (snapshot.Remote != Remote)
+            throw new ArgumentException($"Snapshot of peer {snapshot.Remote} restored into peer {Remote}.", nameof(snapshot));
+        if (!IsEmpty)
+            throw new InvalidOperationException("Restore needs an empty peer.");
+        LastActivity = snapshot.LastActivity;
+        Ports.Restore(snapshot.Ports, snapshot.PortCursor);
+        Icmp.Restore(snapshot.Icmp, snapshot.IcmpCursor);
+        Isakmp.Restore(snapshot.Isakmp, snapshot.IsakmpLatestSpeaker);
+        Esp.Restore(snapshot.Esp, snapshot.EspWaiting, snapshot.EspLastRekey, snapshot.EspTurnEndedHost);
+        Calls.Restore(snapshot.Calls);
     }
 
     internal PptpControlConnection? ControlConnection((uint, ushort, ushort) key) => _controlConnections.GetValueOrDefault(key);

@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
 namespace VpnMasq.Protocols.Masquerade.Esp;
@@ -81,25 +82,35 @@ public sealed class EspTable(int maxWaiting = int.MaxValue, TimeSpan? patience =
 
     public bool IsWaiting(uint inside) => _waiting.Exists(w => w.Inside == inside);
 
-    /// <summary>Puts back entries and the turn queue from a snapshot.</summary>
-    public void Restore(
-        IEnumerable<(EspEntry Entry, bool Outstanding)> entries,
-        IEnumerable<(uint Inside, TimeSpan Since)> waiting,
-        IEnumerable<(uint Inside, TimeSpan At)> lastRekey,
-        uint turnEndedHost)
+    public List<EspRow> Rows() => Entries
+        .Select(e => new EspRow(e.Inside, e.OutboundSpi, e.InboundSpi, e.Created, e.LastSeen, e.Collided,
+            e.RetriesSinceCollision, e.Announced, ReferenceEquals(e, Outstanding)))
+        .OrderBy(r => r.Inside).ThenBy(r => r.OutboundSpi).ToList();
+
+    public List<EspWaiter> Waiters() => _waiting.Select(w => new EspWaiter(w.Inside, w.Since)).ToList();
+
+    public List<EspRekey> Rekeys() => _lastRekey.Select(r => new EspRekey(r.Key, r.Value)).OrderBy(r => r.Inside).ToList();
+
+    /// <summary>Puts back a snapshot's entries and its turn queue.</summary>
+    public void Restore(IEnumerable<EspRow> rows, IEnumerable<EspWaiter> waiting, IEnumerable<EspRekey> lastRekey, uint turnEndedHost)
     {
-        foreach (var (entry, outstanding) in entries)
+        foreach (var r in rows)
         {
+            var entry = new EspEntry
+            {
+                Inside = r.Inside, OutboundSpi = r.OutboundSpi, InboundSpi = r.InboundSpi, Created = r.Created,
+                LastSeen = r.LastSeen, Collided = r.Collided, RetriesSinceCollision = r.RetriesSinceCollision, Announced = r.Announced,
+            };
             _byOutbound[(entry.Inside, entry.OutboundSpi)] = entry;
             if (entry.InboundSpi != 0)
                 _byInbound[entry.InboundSpi] = entry;
-            if (outstanding)
+            if (r.Outstanding)
                 Outstanding = entry;
         }
 
-        _waiting.AddRange(waiting);
-        foreach (var (inside, at) in lastRekey)
-            _lastRekey[inside] = at;
+        _waiting.AddRange(waiting.Select(w => (w.Inside, w.Since)));
+        foreach (var r in lastRekey)
+            _lastRekey[r.Inside] = r.At;
         TurnEndedHost = turnEndedHost;
     }
 

@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
 namespace VpnMasq.Protocols.Masquerade.Icmp;
@@ -39,6 +40,16 @@ public sealed class IcmpTable
 
     /// <summary>The mapping an event creates: what the table holds once it is applied, and what the deciding rule goes on with.</summary>
     public static IcmpMapping Create(IcmpMapped e) => new(e.Inside, e.InsideId, e.PublicId) { LastSeen = e.At };
+
+    public List<IcmpRow> Rows() => Mappings.Select(m => new IcmpRow(m.Inside, m.InsideId, m.PublicId, m.LastSeen)).OrderBy(r => r.PublicId).ToList();
+
+    /// <summary>Puts back a snapshot's mappings and search cursor.</summary>
+    public void Restore(IEnumerable<IcmpRow> rows, ushort cursor)
+    {
+        Cursor = cursor;
+        foreach (var r in rows)
+            Restore(new IcmpMapping(r.Inside, r.InsideId, r.PublicId) { LastSeen = r.LastSeen });
+    }
 
     /// <summary>Puts back a mapping from a snapshot.</summary>
     public void Restore(IcmpMapping mapping)

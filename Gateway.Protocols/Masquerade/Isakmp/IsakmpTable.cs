@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
 namespace VpnMasq.Protocols.Masquerade.Isakmp;
@@ -43,16 +44,36 @@ public sealed class IsakmpTable
         return null;
     }
 
-    /// <summary>Puts back an exchange from a snapshot.</summary>
-    public void Restore(IsakmpExchange exchange)
+    /// <summary>
+    /// The exchanges as snapshot rows. Exchanges sharing an initiator cookie keep their table order (a stable sort): a reply
+    /// naming no known responder cookie goes to the last one awaiting it, so that order is part of the table.
+    /// </summary>
+    public List<IsakmpRow> Rows() => Exchanges
+        .Select(x => new IsakmpRow(x.Inside, x.InitiatorCookie, x.ResponderCookie, x.Started, x.LastSeen))
+        .OrderBy(r => r.InitiatorCookie).ToList();
+
+    /// <summary>Puts back a snapshot's exchanges and latest speaker.</summary>
+    public void Restore(IEnumerable<IsakmpRow> rows, uint latestSpeaker)
+    {
+        foreach (var r in rows)
+        {
+            Restore(new IsakmpExchange
+            {
+                Inside = r.Inside, InitiatorCookie = r.InitiatorCookie, ResponderCookie = r.ResponderCookie,
+                Started = r.Started, LastSeen = r.LastSeen,
+            });
+        }
+
+        LatestSpeaker = latestSpeaker;
+    }
+
+    private void Restore(IsakmpExchange exchange)
     {
         if (!_byInitiatorCookie.TryGetValue(exchange.InitiatorCookie, out var list))
             _byInitiatorCookie[exchange.InitiatorCookie] = list = new List<IsakmpExchange>(1);
         list.Add(exchange);
         Count++;
     }
-
-    public void RestoreLatestSpeaker(uint inside) => LatestSpeaker = inside;
 
     public void Apply(IsakmpExchangeStarted e)
     {

@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade.Events;
 
@@ -62,6 +63,27 @@ public sealed class PortTable
         }
 
         return 0;
+    }
+
+    /// <summary>The mappings as snapshot rows, in a fixed order.</summary>
+    public List<PortRow> Rows() => Mappings
+        .Select(m => new PortRow(m.Protocol, m.Inside, m.InsidePort, m.RemotePort, m.PublicPort, m.ViaForward,
+            m.State, m.FinFromInside, m.FinFromRemote, m.LastSeen))
+        .OrderBy(r => r.Protocol).ThenBy(r => r.PublicPort).ThenBy(r => r.RemotePort).ToList();
+
+    /// <summary>Puts back a snapshot's mappings and search cursor.</summary>
+    public void Restore(IEnumerable<PortRow> rows, ushort cursor)
+    {
+        Cursor = cursor;
+        foreach (var r in rows)
+        {
+            Restore(new PortMapping
+            {
+                Protocol = r.Protocol, Inside = r.Inside, InsidePort = r.InsidePort, RemotePort = r.RemotePort,
+                PublicPort = r.PublicPort, ViaForward = r.ViaForward, State = r.State,
+                FinFromInside = r.FinFromInside, FinFromRemote = r.FinFromRemote, LastSeen = r.LastSeen,
+            });
+        }
     }
 
     /// <summary>Puts back a mapping from a snapshot.</summary>

@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
 namespace VpnMasq.Protocols.Masquerade.Pptp;
@@ -88,6 +89,23 @@ public sealed class PptpCallTable
             case PptpCallMapped x: Apply(x); break;
             case PptpPeerCallIdLearned x: Apply(x); break;
             case PptpCallUnmapped x: Apply(x); break;
+        }
+    }
+
+    public List<PptpRow> Rows() => Calls
+        .Select(c => new PptpRow(c.Inside, c.InsidePort, c.CallId, c.MasqueradedCallId, c.PeerCallId, c.LastSeen, c.PeerCallIdKnown))
+        .OrderBy(r => r.MasqueradedCallId).ToList();
+
+    /// <summary>Puts back a snapshot's calls.</summary>
+    public void Restore(IEnumerable<PptpRow> rows)
+    {
+        foreach (var r in rows)
+        {
+            Restore(new PptpCall
+            {
+                Inside = r.Inside, InsidePort = r.InsidePort, CallId = r.CallId, MasqueradedCallId = r.MasqueradedCallId,
+                PeerCallId = r.PeerCallId, PeerCallIdKnown = r.PeerCallIdKnown, LastSeen = r.LastSeen,
+            });
         }
     }
 
