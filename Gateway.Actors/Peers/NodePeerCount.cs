@@ -13,7 +13,7 @@ public sealed class NodePeerCount : IExtension
     private int _admitted;
     private long _refused;
     private long _evicted;
-    private readonly WarningThrottle _warnings = new(TimeSpan.FromSeconds(10));
+    private readonly LogThrottle<string> _warnings = new(TimeProvider.System, TimeSpan.FromSeconds(10));
 
     public static NodePeerCount Get(ActorSystem system) => system.WithExtension<NodePeerCount, NodePeerCountProvider>();
 

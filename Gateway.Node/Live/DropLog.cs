@@ -1,3 +1,4 @@
+using VpnMasq.Actors;
 using Microsoft.Extensions.Logging;
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Node.Logs;
@@ -8,16 +9,16 @@ namespace VpnMasq.Node.Live;
 
 /// <summary>
 /// The log line of a dropped frame (DESIGN §3.1, §3.8), at Information in <c>VpnMasq.Drops</c>: the first of
-/// each (peer, reason), then one every ten seconds with how many there were (<see cref="DropThrottle"/>). A line
+/// each (peer, reason), then one every ten seconds with how many there were (a <see cref="LogThrottle{TKey}"/> by (peer, reason)). A line
 /// names what the HOWTO's troubleshooting (§5.3, §6.1) asks of a log: direction, protocol, reason code, remote
 /// peer, inside host when known, and what the reason means.
 /// </summary>
-internal sealed partial class DropLog(ILogger logger, DropThrottle throttle)
+internal sealed partial class DropLog(ILogger logger, LogThrottle<(uint Peer, DropReason Reason)> throttle)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
     public DropLog(ILoggerFactory loggers, TimeProvider clock)
-        : this(loggers.CreateLogger(LogCategories.Drops), new DropThrottle(clock, Interval))
+        : this(loggers.CreateLogger(LogCategories.Drops), new LogThrottle<(uint Peer, DropReason Reason)>(clock, Interval))
     {
     }
 
@@ -27,7 +28,7 @@ internal sealed partial class DropLog(ILogger logger, DropThrottle throttle)
         if (!logger.IsEnabled(LogLevel.Information))
             return;
         var verdict = decision.Verdict;
-        if (!throttle.ShouldLog(verdict.Peer, verdict.Reason, out long since, out bool tracked))
+        if (!throttle.ShouldLog((verdict.Peer, verdict.Reason), out long since, out bool tracked))
             return;
         Write(
             verdict.Reason.Code(),

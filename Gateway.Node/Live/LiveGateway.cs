@@ -21,7 +21,7 @@ internal sealed class LiveGateway : IDisposable
     private readonly DropLog _dropLog;
     private readonly Timer _flush;
     private readonly FlowOrder _order;
-    private readonly WarningThrottle _linkDropWarnings = new(TimeSpan.FromSeconds(10));
+    private readonly LogThrottle<string> _linkDropWarnings = new(TimeProvider.System, TimeSpan.FromSeconds(10));
 
     /// <summary>"drop:REASON" counter names, made once per reason rather than once per dropped frame.</summary>
     private static readonly ConcurrentDictionary<string, string> DropKeys = new();

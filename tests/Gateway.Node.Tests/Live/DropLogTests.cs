@@ -1,3 +1,4 @@
+using VpnMasq.Actors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -15,7 +16,7 @@ public sealed class DropLogTests
     private readonly FakeTimeProvider _clock = new();
     private readonly FakeLogger _logger = new();
 
-    private DropLog Log() => new(_logger, new DropThrottle(_clock, DropLog.Interval));
+    private DropLog Log() => new(_logger, new LogThrottle<(uint Peer, DropReason Reason)>(_clock, DropLog.Interval));
 
     private static IngressDecision Drop(DropReason reason, ProtocolLabel protocol, Direction direction, uint inside = 0) =>
         new(Verdict.Drop(reason, protocol, Remote, inside), direction, DecisionSource.Front, null);
