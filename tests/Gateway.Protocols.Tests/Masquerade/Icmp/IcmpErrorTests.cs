@@ -2,7 +2,7 @@ using VpnMasq.Protocols.Checksums;
 using VpnMasq.Protocols.Icmp;
 using static VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 
-namespace VpnMasq.Protocols.Tests.Masquerade.Ports;
+namespace VpnMasq.Protocols.Tests.Masquerade.Icmp;
 
 // DESIGN §3.1: ICMP errors follow the mapping of the datagram they quote, whoever reports them.
 public sealed class IcmpErrorTests
