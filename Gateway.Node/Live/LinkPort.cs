@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using SharpPcap;
 using SharpPcap.LibPcap;
+using VpnMasq.Protocols;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
 
@@ -89,17 +89,17 @@ internal sealed class LinkPort : IDisposable
         var raw = capture.GetPacket();
         var frame = raw.Data;
         // libpcap also shows what leaves the interface: this host's own frames and the ones injected here.
-        if (frame.Length < 14 || frame.AsSpan(6, 6).SequenceEqual(Link.Mac))
+        // Tagged frames were never this port's: the capture filter ("arp or ip") does not match them.
+        if (EthernetHeader.Parse(frame, out var ethernet) != ParseStatus.Ok || ethernet.HasVlanTag || ethernet.Source.SequenceEqual(Link.Mac))
             return;
-        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12));
-        if (etherType == EtherType.Arp)
+        if (ethernet.EtherType == EtherType.Arp)
         {
-            LearnFromArp(frame);
+            LearnFromArp(frame.AsSpan(ethernet.Length));
             return;
         }
 
         // Only frames sent to this interface; the kernel keeps traffic for its own addresses.
-        if (etherType == EtherType.Ipv4 && frame.AsSpan(0, 6).SequenceEqual(Link.Mac))
+        if (ethernet.EtherType == EtherType.Ipv4 && ethernet.Destination.SequenceEqual(Link.Mac))
             Deliver(frame, raw.Timeval);
     }
 
@@ -113,9 +113,8 @@ internal sealed class LinkPort : IDisposable
 
     private void Deliver(byte[] frame, PosixTimeval time)
     {
-        if (frame.Length < 34)
+        if (!Ipv4Header.TryReadDestination(frame.AsSpan(EthernetHeader.UntaggedLength), out uint destination))
             return;
-        uint destination = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30));
         if (destination == Link.Address && !AcceptsOwnAddress)
             return;
         _onFrame(frame, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
@@ -127,7 +126,8 @@ internal sealed class LinkPort : IDisposable
     /// <summary>Sends <paramref name="frame"/> towards its IPv4 destination on this link.</summary>
     public void Send(byte[] frame)
     {
-        if (frame.Length < 34)
+        // Frames the pipeline sends are untagged Ethernet: captured untagged, or framed so (EthernetFraming).
+        if (!Ipv4Header.TryReadDestination(frame.AsSpan(EthernetHeader.UntaggedLength), out uint destination))
             return;
         if (_pointToPoint is { } link)
         {
@@ -135,7 +135,7 @@ internal sealed class LinkPort : IDisposable
             return;
         }
 
-        uint nextHop = Neighbours.NextHop(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30)));
+        uint nextHop = Neighbours.NextHop(destination);
         lock (_waiting)
         {
             if (Neighbours.TryGetMac(nextHop, out var mac))
@@ -201,8 +201,7 @@ internal sealed class LinkPort : IDisposable
 
     private void Transmit(byte[] frame, byte[] mac)
     {
-        mac.CopyTo(frame, 0);
-        Link.Mac.CopyTo(frame, 6);
+        EthernetFields.Readdress(frame, mac, Link.Mac);
         try
         {
             lock (_send)
@@ -227,11 +226,11 @@ internal sealed class LinkPort : IDisposable
         }
     }
 
-    private void LearnFromArp(byte[] frame)
+    private void LearnFromArp(ReadOnlySpan<byte> packet)
     {
-        // Ethernet/IPv4 ARP: sender MAC at 22, sender IP at 28.
-        if (frame.Length >= 42 && BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(16)) == 0x0800)
-            Neighbours.Learn(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(28)), frame.AsSpan(22, 6));
+        // Requests, replies and gratuitous ARP alike: the sender says where it is.
+        if (ArpPacket.TryParse(packet, out var arp))
+            Neighbours.Learn(arp.SenderAddress, arp.SenderMac);
     }
 
     private void RequestArp(uint target, Waiting entry)
@@ -242,22 +241,11 @@ internal sealed class LinkPort : IDisposable
 
     private void SendArpRequest(uint target)
     {
-        var arp = new byte[42];
-        arp.AsSpan(0, 6).Fill(0xFF);
-        Link.Mac.CopyTo(arp, 6);
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(12), 0x0806);
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(14), 1);      // Ethernet
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(16), 0x0800); // IPv4
-        arp[18] = 6;
-        arp[19] = 4;
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(20), 1);      // request
-        Link.Mac.CopyTo(arp, 22);
-        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(28), Link.Address);
-        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(38), target);
+        var request = ArpFields.Request(EthernetFields.ReadMac(Link.Mac), Link.Address, target).ToEthernetFrame();
         try
         {
             lock (_send)
-                _device.SendPacket(arp);
+                _device.SendPacket(request);
         }
         catch (Exception e) when (e is PcapException or InvalidOperationException or ObjectDisposedException)
         {
