@@ -89,7 +89,7 @@ public sealed class IngressPipeline
         FrameDecided answer;
         try
         {
-            var ask = new DecideFrame(request.Peer, request.Frame, request.Direction, at, DateTime.UtcNow + _ownerTimeout);
+            var ask = new DecideFrame(request.Peer, request.Frame, request.Dissection, request.Direction, at, DateTime.UtcNow + _ownerTimeout);
             answer = await _peers.Ask<FrameDecided>(ask, _ownerTimeout)
                 .ConfigureAwait(false);
         }

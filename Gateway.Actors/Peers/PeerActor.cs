@@ -5,7 +5,6 @@ using Akka.Persistence;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
-using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Flows;
@@ -126,7 +125,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         }
 
         var frame = m.Frame;
-        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        var d = m.Dissection;
         if (!Admitted())
         {
             RefuseNewPeer(m, d);

@@ -1,4 +1,6 @@
 using VpnMasq.Actors.Peers;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Actors.Serialization;
@@ -6,12 +8,24 @@ namespace VpnMasq.Actors.Serialization;
 /// <summary>Layouts of the messages to and from a <see cref="PeerActor"/> (they cross nodes through the shard region).</summary>
 internal static class PeerMessageFormats
 {
-    public static void Write(PayloadWriter w, DecideFrame m) =>
-        w.UInt32(m.Peer).Bytes(m.Frame).Enum(m.Direction).Ticks(m.At).Int64(m.AnswerBy?.Ticks ?? 0);
+    /// <summary>Version 2 of DecideFrame: version 1 plus the asking node's dissection after the frame.</summary>
+    public const byte DecideFrameVersion = 2;
+
+    public static void Write(PayloadWriter w, DecideFrame m)
+    {
+        w.UInt32(m.Peer).Bytes(m.Frame);
+        DissectionFormat.Write(w, m.Dissection);
+        w.Enum(m.Direction).Ticks(m.At).Int64(m.AnswerBy?.Ticks ?? 0);
+    }
 
     public static DecideFrame ReadDecideFrame(PayloadReader r)
     {
-        var frame = new DecideFrame(r.UInt32(), r.Bytes(), r.Enum<Direction>(), r.Ticks());
+        uint peer = r.UInt32();
+        var bytes = r.Bytes();
+
+        // A version 1 sender (a node not yet upgraded) sent no dissection: it is taken here, once, on receipt.
+        var d = r.Version >= 2 ? DissectionFormat.Read(r) : FrameDissector.Dissect(LinkType.Ethernet, bytes);
+        var frame = new DecideFrame(peer, bytes, d, r.Enum<Direction>(), r.Ticks());
         long answerBy = r.Int64();
         return answerBy == 0 ? frame : frame with { AnswerBy = new DateTime(answerBy, DateTimeKind.Utc) };
     }

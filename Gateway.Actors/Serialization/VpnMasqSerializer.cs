@@ -66,7 +66,7 @@ public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWi
         Format<PptpPeerCallIdLearned>("CL", E.Write, E.ReadPptpPeerCallIdLearned),
         Format<PptpCallUnmapped>("CU", E.Write, E.ReadPptpCallUnmapped),
         Format<PeerSnapshot>("SN", PeerSnapshotFormat.Write, PeerSnapshotFormat.Read),
-        Format<DecideFrame>("DF", M.Write, M.ReadDecideFrame),
+        Format<DecideFrame>("DF", M.Write, M.ReadDecideFrame, M.DecideFrameVersion),
         Format<FrameDecided>("FD", M.Write, M.ReadFrameDecided),
         Format<ReportActivity>("RA", M.Write, M.ReadReportActivity),
         Format<SweepPeer>("SW", M.Write, M.ReadSweepPeer),
@@ -119,6 +119,6 @@ public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWi
             ? format
             : throw new ArgumentException($"VpnMasqSerializer has no format for {o.GetType()}; add one to its table.", nameof(o));
 
-    private static PayloadFormat<T> Format<T>(string manifest, Action<PayloadWriter, T> write, Func<PayloadReader, T> read)
-        where T : notnull => new(manifest, write, read);
+    private static PayloadFormat<T> Format<T>(string manifest, Action<PayloadWriter, T> write, Func<PayloadReader, T> read, byte version = 1)
+        where T : notnull => new(manifest, write, read, version);
 }

@@ -2,10 +2,14 @@ using System.Net.Sockets;
 using SharpPcap;
 using SharpPcap.LibPcap;
 using VpnMasq.Protocols;
+using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
 
 namespace VpnMasq.Node.Live;
+
+/// <summary>A frame captured on a link, with its dissection (taken once, at capture) and its capture time.</summary>
+internal delegate void CapturedFrame(byte[] frame, in Dissection d, TimeSpan at);
 
 /// <summary>
 /// One gateway interface through libpcap: captures the IPv4 frames addressed to this host's Ethernet
@@ -24,13 +28,13 @@ internal sealed class LinkPort : IDisposable
     private readonly Lock _send = new();
     private static readonly TimeSpan ArpRetry = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<uint, Waiting> _waiting = [];
-    private readonly Action<byte[], TimeSpan> _onFrame;
+    private readonly CapturedFrame _onFrame;
     private readonly Action<string, string> _onDrop;
 
     private readonly CaptureSettings _capture;
     private PointToPointSender? _pointToPoint;
 
-    public LinkPort(LinkInfo link, CaptureSettings capture, Action<byte[], TimeSpan> onFrame, Action<string, string> onDrop)
+    public LinkPort(LinkInfo link, CaptureSettings capture, CapturedFrame onFrame, Action<string, string> onDrop)
     {
         _capture = capture;
         Link = link;
@@ -117,7 +121,10 @@ internal sealed class LinkPort : IDisposable
             return;
         if (destination == Link.Address && !AcceptsOwnAddress)
             return;
-        _onFrame(frame, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
+
+        // The one dissection of this frame: ordering, the front, the flow cache and the owner all read it.
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        _onFrame(frame, d, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
     }
 
     /// <summary>The outside port takes frames to its own address: that is the public address.</summary>

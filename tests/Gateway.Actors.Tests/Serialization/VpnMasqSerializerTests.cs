@@ -6,10 +6,16 @@ using CsCheck;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Actors.Serialization;
+using VpnMasq.Protocols;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Icmp;
+using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Masquerade.Snapshots;
+using VpnMasq.Protocols.Tcp;
+using TestFrames = VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 
 namespace VpnMasq.Actors.Tests.Serialization;
 
@@ -48,6 +54,17 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         PortCursor: 12,
         IcmpCursor: 13);
 
+    /// <summary>A dissection with every field non-default and same-typed fields distinct (flags and ICMP type as no frame would combine them).</summary>
+    private static readonly Dissection Dissected = new()
+    {
+        Status = ParseStatus.TooShort, FailedLayer = FrameLayer.Application, Kind = FrameKind.NatTEsp, EtherType = 0x0800,
+        NetworkOffset = 14, IpHeaderLength = 24, IpTotalLength = 1400, Protocol = 17, Source = 0x0A00_000E, Destination = 0xC633_640A,
+        IpIdentification = 0xBEEF, IsFragment = true, DontFragment = true, TransportOffset = 38, SourcePort = 4500, DestinationPort = 4501,
+        TcpFlags = TcpFlags.Syn | TcpFlags.Ack, ApplicationOffset = 46, IcmpType = (IcmpType)42, IcmpIdentifier = 0x4D2,
+        QuotedDestination = 0xC633_640B, Spi = 0xC0FF_EE01, InitiatorCookie = 0x0102_0304_0506_0708, ResponderCookie = 0xA1A2_A3A4_A5A6_A7A8,
+        IsakmpMajorVersion = 2, GreVersion = 1, GreCallId = 0x1234,
+    };
+
     private static readonly object[] All =
     [
         new PortMapped(At(1), 17, 0x0A000001, 1111, 2222, 3333, true),
@@ -68,7 +85,7 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         new PptpPeerCallIdLearned(At(16), 43, 44),
         new PptpCallUnmapped(At(17), 45, RemovalCause.Evicted),
         Snapshot,
-        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Direction.Inbound, At(20), new DateTime(2026, 11, 27, 1, 2, 3, DateTimeKind.Utc)),
+        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Dissected, Direction.Inbound, At(20), new DateTime(2026, 11, 27, 1, 2, 3, DateTimeKind.Utc)),
         new FrameDecided(
             new Verdict(VerdictAction.Hold, DropReason.TableFull, ProtocolLabel.Gre, 0xC6336403, 0x0A00000C, Side.Outside, true,
                 [new OutputFrame([1, 2, 3], Side.Outside), new OutputFrame([4, 5], Side.Outside)]),
@@ -151,6 +168,50 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         var empty = none with { Verdict = none.Verdict with { Extra = [] } };
         Assert.Null(((FrameDecided)RoundTrip(none)).Verdict.Extra);
         Assert.Empty(((FrameDecided)RoundTrip(empty)).Verdict.Extra!);
+    }
+
+    [Fact]
+    public void Dissected_SetsEveryFieldToANonDefaultValue()
+    {
+        var unset = typeof(Dissection).GetFields(BindingFlags.Public | BindingFlags.Instance)
+            .Where(f => f.GetValue(Dissected)!.Equals(Activator.CreateInstance(f.FieldType)))
+            .Select(f => f.Name);
+
+        Assert.Empty(unset);
+    }
+
+    [Fact]
+    public void DecideFrame_RoundTrip_KeepsEveryFieldOfTheDissection()
+    {
+        var sample = (DecideFrame)Samples[nameof(DecideFrame)];
+
+        var back = (DecideFrame)RoundTrip(sample);
+
+        Assert.Equal(sample.Dissection, back.Dissection);
+    }
+
+    [Fact]
+    public void DecideFrame_RoundTrip_OfARealFrame_GivesTheDissectionTheOwnerWouldTake()
+    {
+        var frame = TestFrames.UdpFrame(0x0A00_0002, 5000, 0xC633_6402, 53, [1, 2, 3]);
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+
+        var back = (DecideFrame)RoundTrip(new DecideFrame(0xC6336402, frame, d, Direction.Outbound, At(1)));
+
+        Assert.Equal(FrameDissector.Dissect(LinkType.Ethernet, back.Frame), back.Dissection);
+    }
+
+    [Fact]
+    public void DecideFrame_Version1_FromANodeNotYetUpgraded_IsDissectedOnReceipt()
+    {
+        var frame = TestFrames.UdpFrame(0x0A00_0002, 5000, 0xC633_6402, 53, [1, 2, 3]);
+        using var w = new PayloadWriter();
+        w.Byte(1).UInt32(0xC6336402).Bytes(frame).Enum(Direction.Outbound).Ticks(At(1)).Int64(0);
+
+        var back = (DecideFrame)_serializer.FromBinary(w.ToArray(), "DF");
+
+        Assert.Equal(FrameDissector.Dissect(LinkType.Ethernet, frame), back.Dissection);
+        Assert.Equal(frame, back.Frame);
     }
 
     [Fact]
@@ -276,7 +337,10 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
 
     private object RoundTrip(object value) => _serializer.FromBinary(_serializer.ToBinary(value), _serializer.Manifest(value));
 
-    private static bool IsLeaf(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(DateTime);
+    // A Dissection is a struct of public fields, compared whole (value equality over every field); that every one of
+    // its fields is set in the sample is Dissected_SetsEveryFieldToANonDefaultValue's job.
+    private static bool IsLeaf(Type t) =>
+        t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(DateTime) || t == typeof(Dissection);
 
     private static IEnumerable<PropertyInfo> Fields(Type t) =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0);
