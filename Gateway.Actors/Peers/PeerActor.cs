@@ -39,14 +39,15 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private int _eventsSinceSnapshot;
     private bool _activityUnsaved;
 
-    /// <summary>The latest frame time and when (wall clock) it was seen: sweeps advance the frame clock by real time.</summary>
+    /// <summary>The latest frame time and when (monotonic clock) it was seen: sweeps advance the frame clock by real time.</summary>
     private TimeSpan _frameClock;
-    private DateTime _frameClockSetAt = DateTime.UtcNow;
+    private long _frameClockSetAt;
 
     public PeerActor(string entityId, MasqueradeSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher)
     {
         _remote = Ipv4Address.Parse(entityId);
         _settings = settings;
+        _frameClockSetAt = settings.Clock.GetTimestamp();
         _flowPublisher = flowPublisher;
         _owner = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         _state = new PeerState(_remote, masquerade);
@@ -105,7 +106,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         }
 
         _frameClock = _state.LastActivity;
-        _frameClockSetAt = DateTime.UtcNow;
+        _frameClockSetAt = _settings.Clock.GetTimestamp();
         // A peer with a history publishes even an empty set: its previous owner may have died after journaling
         // the end of its last flows but before their retraction reached the other nodes' caches.
         PublishFlows(force: LastSequenceNr > 0);
@@ -117,10 +118,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     private void Decide(DecideFrame m)
     {
-        if (m.AnswerBy is { } answerBy && DateTime.UtcNow > answerBy)
+        if (m.AnswerBy is { } answerBy && answerBy.HasPassed(_settings.Clock))
         {
             // The asking node gave up and dropped the frame (owner-unavailable): nothing was sent, so nothing changes.
-            _log.Debug("peer {0}: frame arrived {1} after its node stopped waiting; not decided", PersistenceId, DateTime.UtcNow - answerBy);
+            _log.Debug("peer {0}: frame arrived {1} after its node stopped waiting; not decided", PersistenceId, -answerBy.Left(_settings.Clock));
             return;
         }
 
@@ -311,10 +312,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         if (at <= _frameClock)
             return;
         _frameClock = at;
-        _frameClockSetAt = DateTime.UtcNow;
+        _frameClockSetAt = _settings.Clock.GetTimestamp();
     }
 
-    private TimeSpan FrameClockNow() => _frameClock + (DateTime.UtcNow - _frameClockSetAt);
+    private TimeSpan FrameClockNow() => _frameClock + _settings.Clock.GetElapsedTime(_frameClockSetAt);
 
     private sealed class SweepTick : INotInfluenceReceiveTimeout
     {

@@ -32,13 +32,16 @@ internal sealed class LinkPort : IDisposable
     private readonly Action<string, string> _onDrop;
 
     private readonly CaptureSettings _capture;
+    private readonly TimeProvider _clock;
     private PointToPointSender? _pointToPoint;
 
-    public LinkPort(LinkInfo link, CaptureSettings capture, CapturedFrame onFrame, Action<string, string> onDrop)
+    /// <param name="clock">The monotonic clock of ARP waits and retries and of neighbour refreshes.</param>
+    public LinkPort(LinkInfo link, CaptureSettings capture, CapturedFrame onFrame, Action<string, string> onDrop, TimeProvider clock)
     {
         _capture = capture;
+        _clock = clock;
         Link = link;
-        Neighbours = new Neighbours(link, TimeSpan.FromSeconds(capture.NeighbourReachableSeconds));
+        Neighbours = new Neighbours(link, TimeSpan.FromSeconds(capture.NeighbourReachableSeconds), clock);
         _onFrame = onFrame;
         _onDrop = onDrop;
         _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == link.Name)
@@ -159,7 +162,7 @@ internal sealed class LinkPort : IDisposable
             }
 
             if (!_waiting.TryGetValue(nextHop, out var entry))
-                _waiting[nextHop] = entry = new Waiting(DateTime.UtcNow);
+                _waiting[nextHop] = entry = new Waiting(_clock.GetTimestamp());
             if (entry.Frames.Count < MaxWaitingPerHop)
                 entry.Frames.Add(frame);
             else
@@ -191,14 +194,14 @@ internal sealed class LinkPort : IDisposable
                         Transmit(frame, mac);
                     _waiting.Remove(hop);
                 }
-                else if (DateTime.UtcNow - entry.Since > ResolveTimeout)
+                else if (_clock.GetElapsedTime(entry.Since) > ResolveTimeout)
                 {
                     string detail = $"next hop {Ipv4Address.Format(hop)} on {Link.Name} did not answer ARP within {ResolveTimeout.TotalSeconds:0.#} s";
                     foreach (var _ in entry.Frames)
                         _onDrop("neighbour-unresolved", detail);
                     _waiting.Remove(hop);
                 }
-                else if (DateTime.UtcNow - entry.LastRequest > ArpRetry)
+                else if (_clock.GetElapsedTime(entry.LastRequest) > ArpRetry)
                 {
                     RequestArp(hop, entry);
                 }
@@ -242,7 +245,7 @@ internal sealed class LinkPort : IDisposable
 
     private void RequestArp(uint target, Waiting entry)
     {
-        entry.LastRequest = DateTime.UtcNow;
+        entry.LastRequest = _clock.GetTimestamp();
         SendArpRequest(target);
     }
 
@@ -278,11 +281,11 @@ internal sealed class LinkPort : IDisposable
 
     public override string ToString() => $"{Link.Name} ({Ipv4Address.Format(Link.Address)})";
 
-    /// <summary>Frames waiting for one next hop's Ethernet address.</summary>
-    private sealed class Waiting(DateTime since)
+    /// <summary>Frames waiting for one next hop's Ethernet address; since and last asked as monotonic timestamps.</summary>
+    private sealed class Waiting(long since)
     {
-        public DateTime Since { get; } = since;
-        public DateTime LastRequest { get; set; }
+        public long Since { get; } = since;
+        public long LastRequest { get; set; }
         public List<byte[]> Frames { get; } = [];
     }
 }

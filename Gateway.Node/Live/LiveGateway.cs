@@ -27,20 +27,21 @@ internal sealed class LiveGateway : IDisposable
     /// <summary>"drop:REASON" counter names, made once per reason rather than once per dropped frame.</summary>
     private static readonly ConcurrentDictionary<string, string> DropKeys = new();
 
-    public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture)
+    public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         _node = node;
         _log = node.Loggers.CreateLogger(LogCategories.Live);
         _linkDropLog = node.Loggers.CreateLogger(LogCategories.Drops);
-        _dropLog = new DropLog(node.Loggers, TimeProvider.System);
+        _dropLog = new DropLog(node.Loggers, clock);
         node.Ingress.Front.Settings.InsideAddress = inside.Address;
         _order = new FlowOrder(Emit, e =>
         {
             CountDrop("internal-error");
             _log.LogError(e, "decision failed");
         });
-        Inside = new LinkPort(inside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Outbound, t), CountLinkDrop);
-        Outside = new LinkPort(outside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Inbound, t), CountLinkDrop) { AcceptsOwnAddress = true };
+        Inside = new LinkPort(inside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Outbound, t), CountLinkDrop, clock);
+        Outside = new LinkPort(outside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Inbound, t), CountLinkDrop, clock) { AcceptsOwnAddress = true };
         _flush = new Timer(_ => TimerWork.Guarded(_log, "sending what waited for next hops", () =>
         {
             Inside.FlushWaiting();

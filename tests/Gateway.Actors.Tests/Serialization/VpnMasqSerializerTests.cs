@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using CsCheck;
+using Microsoft.Extensions.Time.Testing;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Actors.Serialization;
@@ -29,7 +30,8 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
     }
 
     private readonly ActorSystem _system = akka.System;
-    private readonly VpnMasqSerializer _serializer = new((ExtendedActorSystem)akka.System);
+    // A stopped clock: a deadline written as the time left on it reads back as the very same deadline.
+    private readonly VpnMasqSerializer _serializer = new((ExtendedActorSystem)akka.System, new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero)));
 
     // ---- samples: one per type; every field non-default, and same-typed fields of one type distinct,
     // ---- so a forgotten or swapped field changes the round trip.
@@ -85,7 +87,7 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         new PptpPeerCallIdLearned(At(16), 43, 44),
         new PptpCallUnmapped(At(17), 45, RemovalCause.Evicted),
         Snapshot,
-        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Dissected, Direction.Inbound, At(20), new DateTime(2026, 11, 27, 1, 2, 3, DateTimeKind.Utc)),
+        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Dissected, Direction.Inbound, At(20), Deadline.In(TimeSpan.FromSeconds(20), TimeProvider.System)),
         new FrameDecided(
             new Verdict(VerdictAction.Hold, DropReason.TableFull, ProtocolLabel.Gre, 0xC6336403, 0x0A00000C, Side.Outside, true,
                 [new OutputFrame([1, 2, 3], Side.Outside), new OutputFrame([4, 5], Side.Outside)]),
@@ -212,6 +214,39 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
 
         Assert.Equal(FrameDissector.Dissect(LinkType.Ethernet, frame), back.Dissection);
         Assert.Equal(frame, back.Frame);
+    }
+
+    [Fact]
+    public void DecideFrame_Deadline_CrossesAsTheTimeLeft_WhatEverEitherNodesClocksSay()
+    {
+        var asker = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var owner = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 11, 0, 0, TimeSpan.Zero)); // wall clock an hour behind
+        var sent = (DecideFrame)Samples[nameof(DecideFrame)] with { AnswerBy = Deadline.In(TimeSpan.FromSeconds(2), asker) };
+        asker.Advance(TimeSpan.FromSeconds(0.5));
+
+        var bytes = new VpnMasqSerializer((ExtendedActorSystem)_system, asker).ToBinary(sent);
+        var received = (DecideFrame)new VpnMasqSerializer((ExtendedActorSystem)_system, owner).FromBinary(bytes, "DF");
+
+        Assert.Equal(TimeSpan.FromSeconds(1.5), received.AnswerBy!.Value.Left(owner));
+    }
+
+    [Fact]
+    public void DecideFrame_DeadlineAlreadyPassed_ArrivesPassed()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var sent = (DecideFrame)Samples[nameof(DecideFrame)] with { AnswerBy = Deadline.In(TimeSpan.FromSeconds(-1), clock) };
+
+        var received = (DecideFrame)new VpnMasqSerializer((ExtendedActorSystem)_system, clock).FromBinary(_serializer.ToBinary(sent), "DF");
+
+        Assert.True(received.AnswerBy!.Value.HasPassed(clock));
+    }
+
+    [Fact]
+    public void DecideFrame_WithoutDeadline_ArrivesWithout()
+    {
+        var sent = (DecideFrame)Samples[nameof(DecideFrame)] with { AnswerBy = null };
+
+        Assert.Null(((DecideFrame)RoundTrip(sent)).AnswerBy);
     }
 
     [Fact]
@@ -351,6 +386,15 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         if (expected is null || actual is null)
         {
             Assert.True(expected is null && actual is null, $"{path}: expected {expected ?? "null"}, got {actual ?? "null"}");
+            return;
+        }
+
+        if (expected is Deadline sent)
+        {
+            // A deadline crosses as the time left (DecideFrame): on a running clock it comes back later by the time the
+            // trip took, never earlier; on the stopped clock of _serializer, exactly as it was.
+            var trip = TimeProvider.System.GetElapsedTime(sent.Timestamp, Assert.IsType<Deadline>(actual).Timestamp);
+            Assert.True(trip >= TimeSpan.Zero && trip < TimeSpan.FromSeconds(5), $"{path}: came back {trip} later");
             return;
         }
 
