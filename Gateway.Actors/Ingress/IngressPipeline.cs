@@ -24,14 +24,17 @@ public sealed class IngressPipeline
     private readonly Lock _reassembly = new();
     private readonly bool _useFlowCache;
     private readonly RefusedPeers _refused = new(TimeSpan.FromSeconds(2));
+    private readonly TimeProvider _clock;
 
     /// <param name="useFlowCache">
     /// False sends every frame to its owner. Replay does: a capture's clock runs far ahead of the wall
     /// clock that batches activity reports, so owners would expire flows the cache kept busy.
     /// </param>
+    /// <param name="clock">The monotonic clock an owner's deadline is set on (TimeProvider.System unless a test fakes it).</param>
     public IngressPipeline(GatewayFront front, FlowIndex cache, ActivityRecorder activity, IActorRef peers, TimeSpan ownerTimeout,
-        bool useFlowCache = true)
+        bool useFlowCache = true, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _useFlowCache = useFlowCache;
         _front = front;
         _cache = cache;
@@ -90,7 +93,7 @@ public sealed class IngressPipeline
         FrameDecided answer;
         try
         {
-            var ask = new DecideFrame(request.Peer, request.Frame, request.Direction, at, DateTime.UtcNow + _ownerTimeout);
+            var ask = new DecideFrame(request.Peer, request.Frame, request.Dissection, request.Direction, at, Deadline.In(_ownerTimeout, _clock));
             answer = await _peers.Ask<FrameDecided>(ask, _ownerTimeout)
                 .ConfigureAwait(false);
         }

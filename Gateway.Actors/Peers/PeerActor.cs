@@ -5,7 +5,6 @@ using Akka.Persistence;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
-using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Flows;
@@ -41,14 +40,15 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private int _eventsSinceSnapshot;
     private bool _activityUnsaved;
 
-    /// <summary>The latest frame time and when (wall clock) it was seen: sweeps advance the frame clock by real time.</summary>
+    /// <summary>The latest frame time and when (monotonic clock) it was seen: sweeps advance the frame clock by real time.</summary>
     private TimeSpan _frameClock;
-    private DateTime _frameClockSetAt = DateTime.UtcNow;
+    private long _frameClockSetAt;
 
     public PeerActor(string entityId, LiveSettings masquerade, PeerActorSettings settings, IActorRef flowPublisher)
     {
         _remote = Ipv4Address.Parse(entityId);
         _settings = settings;
+        _frameClockSetAt = settings.Clock.GetTimestamp();
         _flowPublisher = flowPublisher;
         _owner = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         Masquerade = masquerade;
@@ -110,7 +110,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         }
 
         _frameClock = _state.LastActivity;
-        _frameClockSetAt = DateTime.UtcNow;
+        _frameClockSetAt = _settings.Clock.GetTimestamp();
         // A peer with a history publishes even an empty set: its previous owner may have died after journaling
         // the end of its last flows but before their retraction reached the other nodes' caches.
         PublishFlows(force: LastSequenceNr > 0);
@@ -122,17 +122,17 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     private void Decide(DecideFrame m)
     {
-        if (m.AnswerBy is { } answerBy && DateTime.UtcNow > answerBy)
+        if (m.AnswerBy is { } answerBy && answerBy.HasPassed(_settings.Clock))
         {
             // The asking node gave up and dropped the frame (owner-unavailable): nothing was sent, so nothing changes.
-            _log.Debug("peer {0}: frame arrived {1} after its node stopped waiting; not decided", PersistenceId, DateTime.UtcNow - answerBy);
+            _log.Debug("peer {0}: frame arrived {1} after its node stopped waiting; not decided", PersistenceId, -answerBy.Left(_settings.Clock));
             return;
         }
 
         // The owner rewrites its own copy: a local asker's buffer stays the asker's (it may have given up on this
         // frame and dropped it); the answer carries the rewritten copy back, as it does from another node.
         var frame = m.Frame.ToArray();
-        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        var d = m.Dissection;
         if (!Admitted())
         {
             RefuseNewPeer(m, d);
@@ -310,10 +310,10 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         if (at <= _frameClock)
             return;
         _frameClock = at;
-        _frameClockSetAt = DateTime.UtcNow;
+        _frameClockSetAt = _settings.Clock.GetTimestamp();
     }
 
-    private TimeSpan FrameClockNow() => _frameClock + (DateTime.UtcNow - _frameClockSetAt);
+    private TimeSpan FrameClockNow() => _frameClock + _settings.Clock.GetElapsedTime(_frameClockSetAt);
 
     private sealed class SweepTick : INotInfluenceReceiveTimeout
     {

@@ -17,4 +17,10 @@ public sealed record PeerActorSettings
 
     /// <summary>An empty peer with no messages for this long stops and is forgotten.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The clock for durations (how long the frame clock has run since the last frame, whether an asker's deadline
+    /// passed); never for "now" in a decision, which is the frame's time. The serializer's clock must be the same one.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Masquerade.Snapshots;
@@ -11,12 +12,14 @@ public interface IPeerCommand
 }
 
 /// <summary>
-/// Decide one frame (the whole datagram, after reassembly) at frame time <paramref name="At"/>.
-/// Answered with <see cref="FrameDecided"/>. A frame still undecided at <paramref name="AnswerBy"/>
-/// (UTC) was dropped by the node that asked, so the owner must not act on it: state for a frame
-/// that never left would be a table entry nobody's traffic matches (an ESP init never sent).
+/// Decide one frame (the whole datagram, after reassembly) at frame time <paramref name="At"/>, with the
+/// <paramref name="Dissection"/> the asking node took of it as captured (the owner does not parse it again).
+/// Answered with <see cref="FrameDecided"/>. A frame still undecided at <paramref name="AnswerBy"/> was dropped
+/// by the node that asked, so the owner must not act on it: state for a frame that never left would be a table
+/// entry nobody's traffic matches (an ESP init never sent). <paramref name="AnswerBy"/> is on this process's
+/// monotonic clock; between nodes it travels as the time left, so no node's wall clock is read on another.
 /// </summary>
-public sealed record DecideFrame(uint Peer, byte[] Frame, Direction Direction, TimeSpan At, DateTime? AnswerBy = null) : IPeerCommand;
+public sealed record DecideFrame(uint Peer, byte[] Frame, Dissection Dissection, Direction Direction, TimeSpan At, Deadline? AnswerBy = null) : IPeerCommand;
 
 /// <summary>
 /// The owner's verdict and the frame as it rewrote it (same length as sent). <paramref name="Owner"/>

@@ -19,6 +19,9 @@ internal sealed class PayloadReader(byte[] payload, string manifest)
     /// <summary>The format version the payload was written with (its first byte).</summary>
     public byte Version { get; set; }
 
+    /// <summary>This process's monotonic clock: a time left read from the payload becomes a deadline on it.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     private int Remaining => payload.Length - _offset;
 
     public byte Byte() => Take(1)[0];

@@ -16,6 +16,9 @@ internal sealed class PayloadWriter : IDisposable
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+
+    /// <summary>This process's monotonic clock: a deadline on it is written as the time left.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
     private int _length;
 
     public PayloadWriter Byte(byte value)

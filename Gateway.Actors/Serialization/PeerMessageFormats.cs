@@ -1,4 +1,6 @@
 using VpnMasq.Actors.Peers;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Actors.Serialization;
@@ -6,14 +8,38 @@ namespace VpnMasq.Actors.Serialization;
 /// <summary>Layouts of the messages to and from a <see cref="PeerActor"/> (they cross nodes through the shard region).</summary>
 internal static class PeerMessageFormats
 {
-    public static void Write(PayloadWriter w, DecideFrame m) =>
-        w.UInt32(m.Peer).Bytes(m.Frame).Enum(m.Direction).Ticks(m.At).Int64(m.AnswerBy?.Ticks ?? 0);
+    /// <summary>
+    /// Version 2 of DecideFrame: version 1 plus the asking node's dissection after the frame, and the deadline as the
+    /// time left when it is written (whether there is one, then the time left), no longer as the asker's UTC wall clock.
+    /// </summary>
+    public const byte DecideFrameVersion = 2;
+
+    public static void Write(PayloadWriter w, DecideFrame m)
+    {
+        w.UInt32(m.Peer).Bytes(m.Frame);
+        DissectionFormat.Write(w, m.Dissection);
+        w.Enum(m.Direction).Ticks(m.At).Bool(m.AnswerBy is not null).Ticks(m.AnswerBy?.Left(w.Clock) ?? TimeSpan.Zero);
+    }
 
     public static DecideFrame ReadDecideFrame(PayloadReader r)
     {
-        var frame = new DecideFrame(r.UInt32(), r.Bytes(), r.Enum<Direction>(), r.Ticks());
-        long answerBy = r.Int64();
-        return answerBy == 0 ? frame : frame with { AnswerBy = new DateTime(answerBy, DateTimeKind.Utc) };
+        uint peer = r.UInt32();
+        var bytes = r.Bytes();
+
+        // A version 1 sender (a node not yet upgraded) sent no dissection: it is taken here, once, on receipt.
+        var d = r.Version >= 2 ? DissectionFormat.Read(r) : FrameDissector.Dissect(LinkType.Ethernet, bytes);
+        var frame = new DecideFrame(peer, bytes, d, r.Enum<Direction>(), r.Ticks());
+        if (r.Version < 2)
+        {
+            // Version 1 wrote the asker's UTC wall clock; what is left of it by this node's is all it can mean here.
+            long answerBy = r.Int64();
+            return answerBy == 0 ? frame : frame with { AnswerBy = Deadline.In(new DateTime(answerBy, DateTimeKind.Utc) - DateTime.UtcNow, r.Clock) };
+        }
+
+        // The time left on the asker's clock when it was written starts on this node's clock now, at receipt.
+        bool hasDeadline = r.Bool();
+        var left = r.Ticks();
+        return hasDeadline ? frame with { AnswerBy = Deadline.In(left, r.Clock) } : frame;
     }
 
     public static void Write(PayloadWriter w, FrameDecided m)

@@ -42,7 +42,7 @@ namespace VpnMasq.Actors.Serialization;
 ///   CU PptpCallUnmapped
 /// </code>
 /// </remarks>
-public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+public sealed class VpnMasqSerializer : SerializerWithStringManifest
 {
     public const int SerializerId = 4053;
 
@@ -66,7 +66,7 @@ public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWi
         Format<PptpPeerCallIdLearned>("CL", E.Write, E.ReadPptpPeerCallIdLearned),
         Format<PptpCallUnmapped>("CU", E.Write, E.ReadPptpCallUnmapped),
         Format<PeerSnapshot>("SN", PeerSnapshotFormat.Write, PeerSnapshotFormat.Read),
-        Format<DecideFrame>("DF", M.Write, M.ReadDecideFrame),
+        Format<DecideFrame>("DF", M.Write, M.ReadDecideFrame, M.DecideFrameVersion),
         Format<FrameDecided>("FD", M.Write, M.ReadFrameDecided),
         Format<ReportActivity>("RA", M.Write, M.ReadReportActivity),
         Format<SweepPeer>("SW", M.Write, M.ReadSweepPeer),
@@ -83,6 +83,20 @@ public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWi
     private static readonly Dictionary<Type, PayloadFormat> ByType = Table.ToDictionary(f => f.Type);
     private static readonly Dictionary<string, PayloadFormat> ByManifest = Table.ToDictionary(f => f.Manifest, StringComparer.Ordinal);
 
+    private readonly TimeProvider _clock;
+
+    public VpnMasqSerializer(ExtendedActorSystem system)
+        : this(system, TimeProvider.System)
+    {
+    }
+
+    /// <param name="clock">
+    /// The monotonic clock deadlines are on (<see cref="Peers.Deadline"/>): a deadline leaves as the time left on it and
+    /// arrives as a deadline on the receiving node's clock. The system's PeerActors must use the same clock.
+    /// </param>
+    internal VpnMasqSerializer(ExtendedActorSystem system, TimeProvider clock)
+        : base(system) => _clock = clock;
+
     public override int Identifier => SerializerId;
 
     /// <summary>Every type this serializer writes, for tests and bindings.</summary>
@@ -93,7 +107,7 @@ public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWi
     public override byte[] ToBinary(object obj)
     {
         var format = FormatOf(obj);
-        using var writer = new PayloadWriter();
+        using var writer = new PayloadWriter { Clock = _clock };
         writer.Byte(format.Version);
         format.Write(writer, obj);
         return writer.ToArray();
@@ -104,7 +118,7 @@ public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWi
         ArgumentNullException.ThrowIfNull(bytes);
         if (!ByManifest.TryGetValue(manifest, out var format))
             throw new SerializationException($"Cannot deserialize VpnMasq payload: unknown manifest '{manifest}' ({bytes.Length} bytes).");
-        var reader = new PayloadReader(bytes, manifest);
+        var reader = new PayloadReader(bytes, manifest) { Clock = _clock };
         byte version = reader.Byte();
         if (version == 0 || version > format.Version)
             throw reader.Corrupt($"format version {version} is not one this node reads (1..{format.Version})");
@@ -119,6 +133,6 @@ public sealed class VpnMasqSerializer(ExtendedActorSystem system) : SerializerWi
             ? format
             : throw new ArgumentException($"VpnMasqSerializer has no format for {o.GetType()}; add one to its table.", nameof(o));
 
-    private static PayloadFormat<T> Format<T>(string manifest, Action<PayloadWriter, T> write, Func<PayloadReader, T> read)
-        where T : notnull => new(manifest, write, read);
+    private static PayloadFormat<T> Format<T>(string manifest, Action<PayloadWriter, T> write, Func<PayloadReader, T> read, byte version = 1)
+        where T : notnull => new(manifest, write, read, version);
 }

@@ -1,13 +1,11 @@
 using System.Globalization;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Management.Dsl;
 using Akka.Management.Cluster.Bootstrap;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using VpnMasq.Actors.Flows;
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Node.Logs;
@@ -66,28 +64,9 @@ public sealed class GatewayNode : IAsyncDisposable
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime, CallerOwnsSignalsLifetime>();
         builder.Logging.AddNodeConsole(settings.Logging);
-        builder.Services.AddAkka(settings.SystemName, (akka, _) =>
-        {
-            akka.AddHocon(AkkaHocon.For(settings), HoconAddMode.Prepend);
-            akka.WithNodeLogging(settings.Logging);
-
-            // The SQL plugin's own defaults (its class names among them): the sharding coordinator's
-            // remember-entities store opens the journal before any PeerActor would load the extension.
-            akka.AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
-            akka.WithActors((system, registry) =>
-            {
-                var flows = system.ActorOf(FlowReplicator.Props(cache), "flows");
-                registry.Register<FlowReplicator>(flows);
-                var region = ClusterSharding.Get(system).Start(
-                    "peer",
-                    entityId => PeerActor.Props(entityId, front.Live, peerSettings, flows),
-                    ClusterShardingSettings.Create(system),
-                    new PeerMessageExtractor(settings.ShardCount));
-                registry.Register<PeerActor>(region);
-                registry.Register<ActivityReporter>(
-                    system.ActorOf(ActivityReporter.Props(recorder, region, settings.ActivityReportInterval), "activity"));
-            });
-        });
+        builder.Services.AddAkka(settings.SystemName, (akka, _) => akka
+            .WithNodeLogging(settings.Logging)
+            .WithVpnMasq(settings, new VpnMasqParts(front.Live, peerSettings, cache, recorder)));
 
         var host = builder.Build();
         try

@@ -1,4 +1,5 @@
 using VpnMasq.Protocols;
+using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
 
 namespace VpnMasq.Node.Live;
@@ -18,7 +19,7 @@ internal static class EthernetFraming
     /// <summary>An IPv4 packet from a raw-IP link as an Ethernet frame; null for anything else (IPv6 on a tun).</summary>
     public static byte[]? FromRawIp(ReadOnlySpan<byte> packet) =>
         // A raw link has no type field: the IP version nibble is all that says what the packet is.
-        packet.Length > 0 && packet[0] >> 4 == 4 ? Framed(packet) : null;
+        Ipv4Header.IsVersion4(packet) ? Framed(packet) : null;
 
     /// <summary>
     /// An IPv4 packet the host received on a Linux cooked capture as an Ethernet frame; null for another protocol,

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using VpnMasq.Actors.Ingress;
+using VpnMasq.Protocols.Frames;
 
 namespace VpnMasq.Node.Live;
 
@@ -15,8 +15,8 @@ internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exc
     private readonly Dictionary<ulong, Queue<Slot>> _waiting = [];
 
     /// <param name="flow">
-    /// The frame's <see cref="FlowOf"/>, taken as captured: a decision rewrites the frame in place (the flow cache
-    /// at once, a local owner meanwhile), and a key read afterwards would put later frames of the flow in another queue.
+    /// The frame's <see cref="FlowOrderKey"/>, from its dissection at capture: a decision rewrites the frame in place (the
+    /// flow cache at once, a local owner meanwhile), and a key read afterwards would put later frames of the flow in another queue.
     /// </param>
     public void Add(ulong flow, byte[] frame, ValueTask<IngressDecision> decision)
     {
@@ -81,21 +81,6 @@ internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exc
 
         if (queue.Count == 0)
             _waiting.Remove(flow);
-    }
-
-    /// <summary>
-    /// The flow a frame belongs to: protocol, addresses and the first four transport bytes (ports, SPI,
-    /// ICMP type/code, GRE flags). Collisions only order unrelated frames; they never reorder.
-    /// </summary>
-    public static ulong FlowOf(byte[] frame)
-    {
-        if (frame.Length < 38)
-            return 0;
-        int ip = 14;
-        int headerLength = (frame[ip] & 0x0F) * 4;
-        ulong addresses = BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(ip + 12));
-        uint transport = frame.Length >= ip + headerLength + 4 ? BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(ip + headerLength)) : 0;
-        return addresses ^ (((ulong)frame[ip + 9] << 32 | transport) * 0x9E3779B97F4A7C15UL);
     }
 
     private sealed class Slot(byte[] frame)

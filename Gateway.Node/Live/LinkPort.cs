@@ -1,11 +1,15 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using SharpPcap;
 using SharpPcap.LibPcap;
+using VpnMasq.Protocols;
+using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Link;
 
 namespace VpnMasq.Node.Live;
+
+/// <summary>A frame captured on a link, with its dissection (taken once, at capture) and its capture time.</summary>
+internal delegate void CapturedFrame(byte[] frame, in Dissection d, TimeSpan at);
 
 /// <summary>
 /// One gateway interface through libpcap: captures the IPv4 frames addressed to this host's Ethernet
@@ -24,17 +28,20 @@ internal sealed class LinkPort : IDisposable
     private readonly Lock _send = new();
     private static readonly TimeSpan ArpRetry = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<uint, Waiting> _waiting = [];
-    private readonly Action<byte[], TimeSpan> _onFrame;
+    private readonly CapturedFrame _onFrame;
     private readonly Action<string, string> _onDrop;
 
     private readonly CaptureSettings _capture;
+    private readonly TimeProvider _clock;
     private PointToPointSender? _pointToPoint;
 
-    public LinkPort(LinkInfo link, CaptureSettings capture, Action<byte[], TimeSpan> onFrame, Action<string, string> onDrop)
+    /// <param name="clock">The monotonic clock of ARP waits and retries and of neighbour refreshes.</param>
+    public LinkPort(LinkInfo link, CaptureSettings capture, CapturedFrame onFrame, Action<string, string> onDrop, TimeProvider clock)
     {
         _capture = capture;
+        _clock = clock;
         Link = link;
-        Neighbours = new Neighbours(link, TimeSpan.FromSeconds(capture.NeighbourReachableSeconds));
+        Neighbours = new Neighbours(link, TimeSpan.FromSeconds(capture.NeighbourReachableSeconds), clock);
         _onFrame = onFrame;
         _onDrop = onDrop;
         _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == link.Name)
@@ -89,17 +96,17 @@ internal sealed class LinkPort : IDisposable
         var raw = capture.GetPacket();
         var frame = raw.Data;
         // libpcap also shows what leaves the interface: this host's own frames and the ones injected here.
-        if (frame.Length < 14 || frame.AsSpan(6, 6).SequenceEqual(Link.Mac))
+        // Tagged frames were never this port's: the capture filter ("arp or ip") does not match them.
+        if (EthernetHeader.Parse(frame, out var ethernet) != ParseStatus.Ok || ethernet.HasVlanTag || ethernet.Source.SequenceEqual(Link.Mac))
             return;
-        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12));
-        if (etherType == EtherType.Arp)
+        if (ethernet.EtherType == EtherType.Arp)
         {
-            LearnFromArp(frame);
+            LearnFromArp(frame.AsSpan(ethernet.Length));
             return;
         }
 
         // Only frames sent to this interface; the kernel keeps traffic for its own addresses.
-        if (etherType == EtherType.Ipv4 && frame.AsSpan(0, 6).SequenceEqual(Link.Mac))
+        if (ethernet.EtherType == EtherType.Ipv4 && ethernet.Destination.SequenceEqual(Link.Mac))
             Deliver(frame, raw.Timeval);
     }
 
@@ -113,12 +120,14 @@ internal sealed class LinkPort : IDisposable
 
     private void Deliver(byte[] frame, PosixTimeval time)
     {
-        if (frame.Length < 34)
+        if (!Ipv4Header.TryReadDestination(frame.AsSpan(EthernetHeader.UntaggedLength), out uint destination))
             return;
-        uint destination = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30));
         if (destination == Link.Address && !AcceptsOwnAddress)
             return;
-        _onFrame(frame, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
+
+        // The one dissection of this frame: ordering, the front, the flow cache and the owner all read it.
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+        _onFrame(frame, d, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
     }
 
     /// <summary>The outside port takes frames to its own address: that is the public address.</summary>
@@ -127,7 +136,8 @@ internal sealed class LinkPort : IDisposable
     /// <summary>Sends <paramref name="frame"/> towards its IPv4 destination on this link.</summary>
     public void Send(byte[] frame)
     {
-        if (frame.Length < 34)
+        // Frames the pipeline sends are untagged Ethernet: captured untagged, or framed so (EthernetFraming).
+        if (!Ipv4Header.TryReadDestination(frame.AsSpan(EthernetHeader.UntaggedLength), out uint destination))
             return;
         if (_pointToPoint is { } link)
         {
@@ -135,7 +145,7 @@ internal sealed class LinkPort : IDisposable
             return;
         }
 
-        uint nextHop = Neighbours.NextHop(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30)));
+        uint nextHop = Neighbours.NextHop(destination);
         lock (_waiting)
         {
             if (Neighbours.TryGetMac(nextHop, out var mac))
@@ -152,7 +162,7 @@ internal sealed class LinkPort : IDisposable
             }
 
             if (!_waiting.TryGetValue(nextHop, out var entry))
-                _waiting[nextHop] = entry = new Waiting(DateTime.UtcNow);
+                _waiting[nextHop] = entry = new Waiting(_clock.GetTimestamp());
             if (entry.Frames.Count < MaxWaitingPerHop)
                 entry.Frames.Add(frame);
             else
@@ -184,14 +194,14 @@ internal sealed class LinkPort : IDisposable
                         Transmit(frame, mac);
                     _waiting.Remove(hop);
                 }
-                else if (DateTime.UtcNow - entry.Since > ResolveTimeout)
+                else if (_clock.GetElapsedTime(entry.Since) > ResolveTimeout)
                 {
                     string detail = $"next hop {Ipv4Address.Format(hop)} on {Link.Name} did not answer ARP within {ResolveTimeout.TotalSeconds:0.#} s";
                     foreach (var _ in entry.Frames)
                         _onDrop("neighbour-unresolved", detail);
                     _waiting.Remove(hop);
                 }
-                else if (DateTime.UtcNow - entry.LastRequest > ArpRetry)
+                else if (_clock.GetElapsedTime(entry.LastRequest) > ArpRetry)
                 {
                     RequestArp(hop, entry);
                 }
@@ -201,8 +211,7 @@ internal sealed class LinkPort : IDisposable
 
     private void Transmit(byte[] frame, byte[] mac)
     {
-        mac.CopyTo(frame, 0);
-        Link.Mac.CopyTo(frame, 6);
+        EthernetFields.Readdress(frame, mac, Link.Mac);
         try
         {
             lock (_send)
@@ -227,37 +236,26 @@ internal sealed class LinkPort : IDisposable
         }
     }
 
-    private void LearnFromArp(byte[] frame)
+    private void LearnFromArp(ReadOnlySpan<byte> packet)
     {
-        // Ethernet/IPv4 ARP: sender MAC at 22, sender IP at 28.
-        if (frame.Length >= 42 && BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(16)) == 0x0800)
-            Neighbours.Learn(BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(28)), frame.AsSpan(22, 6));
+        // Requests, replies and gratuitous ARP alike: the sender says where it is.
+        if (ArpPacket.TryParse(packet, out var arp))
+            Neighbours.Learn(arp.SenderAddress, arp.SenderMac);
     }
 
     private void RequestArp(uint target, Waiting entry)
     {
-        entry.LastRequest = DateTime.UtcNow;
+        entry.LastRequest = _clock.GetTimestamp();
         SendArpRequest(target);
     }
 
     private void SendArpRequest(uint target)
     {
-        var arp = new byte[42];
-        arp.AsSpan(0, 6).Fill(0xFF);
-        Link.Mac.CopyTo(arp, 6);
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(12), 0x0806);
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(14), 1);      // Ethernet
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(16), 0x0800); // IPv4
-        arp[18] = 6;
-        arp[19] = 4;
-        BinaryPrimitives.WriteUInt16BigEndian(arp.AsSpan(20), 1);      // request
-        Link.Mac.CopyTo(arp, 22);
-        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(28), Link.Address);
-        BinaryPrimitives.WriteUInt32BigEndian(arp.AsSpan(38), target);
+        var request = ArpFields.Request(EthernetFields.ReadMac(Link.Mac), Link.Address, target).ToEthernetFrame();
         try
         {
             lock (_send)
-                _device.SendPacket(arp);
+                _device.SendPacket(request);
         }
         catch (Exception e) when (e is PcapException or InvalidOperationException or ObjectDisposedException)
         {
@@ -283,11 +281,11 @@ internal sealed class LinkPort : IDisposable
 
     public override string ToString() => $"{Link.Name} ({Ipv4Address.Format(Link.Address)})";
 
-    /// <summary>Frames waiting for one next hop's Ethernet address.</summary>
-    private sealed class Waiting(DateTime since)
+    /// <summary>Frames waiting for one next hop's Ethernet address; since and last asked as monotonic timestamps.</summary>
+    private sealed class Waiting(long since)
     {
-        public DateTime Since { get; } = since;
-        public DateTime LastRequest { get; set; }
+        public long Since { get; } = since;
+        public long LastRequest { get; set; }
         public List<byte[]> Frames { get; } = [];
     }
 }

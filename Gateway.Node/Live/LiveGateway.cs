@@ -4,6 +4,7 @@ using VpnMasq.Actors;
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Logs;
+using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade;
 
 namespace VpnMasq.Node.Live;
@@ -26,20 +27,21 @@ internal sealed class LiveGateway : IDisposable
     /// <summary>"drop:REASON" counter names, made once per reason rather than once per dropped frame.</summary>
     private static readonly ConcurrentDictionary<string, string> DropKeys = new();
 
-    public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture)
+    public LiveGateway(GatewayNode node, LinkInfo inside, LinkInfo outside, CaptureSettings capture, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         _node = node;
         _log = node.Loggers.CreateLogger(LogCategories.Live);
         _linkDropLog = node.Loggers.CreateLogger(LogCategories.Drops);
-        _dropLog = new DropLog(node.Loggers, TimeProvider.System);
+        _dropLog = new DropLog(node.Loggers, clock);
         node.Ingress.Front.Live.Update(s => s with { InsideAddress = inside.Address });
         _order = new FlowOrder(Emit, e =>
         {
             CountDrop("internal-error");
             _log.LogError(e, "decision failed");
         });
-        Inside = new LinkPort(inside, capture, (f, t) => Decide(f, Direction.Outbound, t), CountLinkDrop);
-        Outside = new LinkPort(outside, capture, (f, t) => Decide(f, Direction.Inbound, t), CountLinkDrop) { AcceptsOwnAddress = true };
+        Inside = new LinkPort(inside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Outbound, t), CountLinkDrop, clock);
+        Outside = new LinkPort(outside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Inbound, t), CountLinkDrop, clock) { AcceptsOwnAddress = true };
         _flush = new Timer(_ => TimerWork.Guarded(_log, "sending what waited for next hops", () =>
         {
             Inside.FlushWaiting();
@@ -80,13 +82,13 @@ internal sealed class LiveGateway : IDisposable
         Outside.Start();
     }
 
-    private void Decide(byte[] frame, Direction direction, TimeSpan at)
+    private void Decide(byte[] frame, in Dissection d, Direction direction, TimeSpan at)
     {
-        ulong flow = FlowOrder.FlowOf(frame);
+        ulong flow = FlowOrderKey.Of(d);
         ValueTask<IngressDecision> pending;
         try
         {
-            pending = _node.Ingress.DecideAsync(frame, direction, at);
+            pending = _node.Ingress.DecideAsync(frame, d, direction, at);
         }
         catch (Exception e)
         {

@@ -12,7 +12,7 @@ namespace VpnMasq.Node.Live;
 /// MAC changed without a word is followed within about that time. Lookups never touch the file system:
 /// the link's timer calls <see cref="Refresh"/>, so no captured frame waits for /proc.
 /// </summary>
-internal sealed class Neighbours(LinkInfo link, TimeSpan reachableFor)
+internal sealed class Neighbours(LinkInfo link, TimeSpan reachableFor, TimeProvider clock)
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RefreshWhileResolving = TimeSpan.FromMilliseconds(100);
@@ -20,7 +20,7 @@ internal sealed class Neighbours(LinkInfo link, TimeSpan reachableFor)
     private readonly ConcurrentDictionary<uint, Neighbour> _neighbours = new();
     private readonly long _reachableMs = (long)reachableFor.TotalMilliseconds;
     private volatile List<(uint Destination, uint Mask, int Length, uint Gateway)> _routes = [];
-    private DateTime _refreshedAt = DateTime.MinValue;
+    private long? _refreshedAt;
 
     /// <summary>What ARP on the wire says: the newest word on a host's address.</summary>
     public void Learn(uint address, ReadOnlySpan<byte> mac)
@@ -90,9 +90,9 @@ internal sealed class Neighbours(LinkInfo link, TimeSpan reachableFor)
     /// <summary>Re-reads the kernel's routes and neighbours when due: every 2 s, or every 100 ms while a next hop is being resolved.</summary>
     public void Refresh(bool resolving)
     {
-        if (DateTime.UtcNow - _refreshedAt < (resolving ? RefreshWhileResolving : RefreshEvery))
+        if (_refreshedAt is { } at && clock.GetElapsedTime(at) < (resolving ? RefreshWhileResolving : RefreshEvery))
             return;
-        _refreshedAt = DateTime.UtcNow;
+        _refreshedAt = clock.GetTimestamp();
         ReadArpTable();
         ReadRoutes();
     }

@@ -12,7 +12,7 @@ namespace VpnMasq.Protocols.Ipv4;
 // |                       Source Address                          |
 // |                    Destination Address                        |
 // |                    Options                    |    Padding    |
-internal readonly ref struct Ipv4Header
+public readonly ref struct Ipv4Header
 {
     public const int MinLength = 20;
     internal const int TotalLengthOffset = 2;
@@ -79,6 +79,19 @@ internal readonly ref struct Ipv4Header
         header = new Ipv4Header(bytes);
         return ParseStatus.Ok;
     }
+
+    /// <summary>
+    /// The Destination Address of the header at the start of <paramref name="bytes"/>, checking only that the bytes
+    /// reach it: for routing a packet the gateway built itself, or one whose header is validated further on.
+    /// </summary>
+    public static bool TryReadDestination(ReadOnlySpan<byte> bytes, out uint destination)
+    {
+        destination = bytes.Length >= MinLength ? BinaryPrimitives.ReadUInt32BigEndian(bytes[DestinationOffset..]) : 0;
+        return bytes.Length >= MinLength;
+    }
+
+    /// <summary>True when the version nibble says IPv4: all a raw-IP link (no type field) tells about its packets.</summary>
+    public static bool IsVersion4(ReadOnlySpan<byte> bytes) => bytes.Length > 0 && bytes[0] >> 4 == 4;
 
     private static ushort InternetChecksumOf(ReadOnlySpan<byte> data) => Checksums.InternetChecksum.Compute(data);
 }

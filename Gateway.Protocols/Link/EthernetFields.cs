@@ -31,6 +31,13 @@ public readonly record struct EthernetFields(ulong Destination, ulong Source, us
         return Length;
     }
 
+    /// <summary>Puts new addresses on a frame, leaving its type and payload alone: a frame forwarded to its next hop.</summary>
+    public static void Readdress(Span<byte> frame, ReadOnlySpan<byte> destination, ReadOnlySpan<byte> source)
+    {
+        destination[..6].CopyTo(frame);
+        source[..6].CopyTo(frame[6..]);
+    }
+
     /// <summary>Reads a 6-byte MAC into the low 48 bits of a ulong.</summary>
     public static ulong ReadMac(ReadOnlySpan<byte> mac) =>
         ((ulong)BinaryPrimitives.ReadUInt16BigEndian(mac) << 32) | BinaryPrimitives.ReadUInt32BigEndian(mac[2..]);

@@ -2,7 +2,9 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Actors.Tests.Support;
+using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 using static VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 
@@ -37,7 +39,14 @@ public abstract class PeerActorTestKit(bool serializeMessages = true) : TestKit(
         Sys.ActorOf(PeerActor.Props(PeerId, new LiveSettings(Masquerade), settings ?? Quiet, flowPublisher));
 
     private protected static Task<FrameDecided> DecideAsync(IActorRef peer, TrafficFrame traffic) =>
-        peer.Ask<FrameDecided>(new DecideFrame(Remote, traffic.Frame.ToArray(), traffic.Direction, traffic.At), Timeout);
+        peer.Ask<FrameDecided>(Asked(traffic), Timeout);
+
+    /// <summary>What an ingress node asks the owner: a copy of the frame and the dissection it took at capture.</summary>
+    private protected static DecideFrame Asked(TrafficFrame traffic)
+    {
+        var frame = traffic.Frame.ToArray();
+        return new DecideFrame(Remote, frame, FrameDissector.Dissect(LinkType.Ethernet, frame), traffic.Direction, traffic.At);
+    }
 
     protected static Task<PeerTable> TableAsync(IActorRef peer) => peer.Ask<PeerTable>(new GetPeerTable(Remote), Timeout);
 
@@ -59,7 +68,7 @@ public abstract class PeerActorTestKit(bool serializeMessages = true) : TestKit(
 
     /// <summary>Sends a command with the test actor as its sender, so an answer (or none) shows in the test actor's queue.</summary>
     private protected void Send(IActorRef peer, TrafficFrame traffic) =>
-        peer.Tell(new DecideFrame(Remote, traffic.Frame.ToArray(), traffic.Direction, traffic.At), TestActor);
+        peer.Tell(Asked(traffic), TestActor);
 
     /// <summary>Stops the actor and waits until it is gone, as its node dying would.</summary>
     protected async Task StopAsync(IActorRef peer)

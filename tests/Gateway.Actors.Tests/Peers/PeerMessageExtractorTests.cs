@@ -16,7 +16,7 @@ public sealed class PeerMessageExtractorTests
 
     public static TheoryData<object> MessagesForThePeer => new()
     {
-        new DecideFrame(Peer, [1, 2, 3], Direction.Inbound, TimeSpan.FromSeconds(1)),
+        new DecideFrame(Peer, [1, 2, 3], default, Direction.Inbound, TimeSpan.FromSeconds(1)),
         new ReportActivity(Peer, [new FlowSeen(new EstablishedFlow(FlowKind.Esp, 0x0A000002), TimeSpan.FromSeconds(2))]),
         new SweepPeer(Peer, TimeSpan.FromSeconds(3)),
         new GetPeerTable(Peer),

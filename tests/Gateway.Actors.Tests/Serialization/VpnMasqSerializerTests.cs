@@ -3,13 +3,20 @@ using System.Reflection;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using CsCheck;
+using Microsoft.Extensions.Time.Testing;
 using VpnMasq.Actors.Flows;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Actors.Serialization;
+using VpnMasq.Protocols;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Icmp;
+using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
 using VpnMasq.Protocols.Masquerade.Events;
 using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Masquerade.Snapshots;
+using VpnMasq.Protocols.Tcp;
+using TestFrames = VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 
 namespace VpnMasq.Actors.Tests.Serialization;
 
@@ -23,7 +30,8 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
     }
 
     private readonly ActorSystem _system = akka.System;
-    private readonly VpnMasqSerializer _serializer = new((ExtendedActorSystem)akka.System);
+    // A stopped clock: a deadline written as the time left on it reads back as the very same deadline.
+    private readonly VpnMasqSerializer _serializer = new((ExtendedActorSystem)akka.System, new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero)));
 
     // ---- samples: one per type; every field non-default, and same-typed fields of one type distinct,
     // ---- so a forgotten or swapped field changes the round trip.
@@ -48,6 +56,17 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         PortCursor: 12,
         IcmpCursor: 13);
 
+    /// <summary>A dissection with every field non-default and same-typed fields distinct (flags and ICMP type as no frame would combine them).</summary>
+    private static readonly Dissection Dissected = new()
+    {
+        Status = ParseStatus.TooShort, FailedLayer = FrameLayer.Application, Kind = FrameKind.NatTEsp, EtherType = 0x0800,
+        NetworkOffset = 14, IpHeaderLength = 24, IpTotalLength = 1400, Protocol = 17, Source = 0x0A00_000E, Destination = 0xC633_640A,
+        IpIdentification = 0xBEEF, IsFragment = true, DontFragment = true, TransportOffset = 38, SourcePort = 4500, DestinationPort = 4501,
+        TcpFlags = TcpFlags.Syn | TcpFlags.Ack, ApplicationOffset = 46, IcmpType = (IcmpType)42, IcmpIdentifier = 0x4D2,
+        QuotedDestination = 0xC633_640B, Spi = 0xC0FF_EE01, InitiatorCookie = 0x0102_0304_0506_0708, ResponderCookie = 0xA1A2_A3A4_A5A6_A7A8,
+        IsakmpMajorVersion = 2, GreVersion = 1, GreCallId = 0x1234,
+    };
+
     private static readonly object[] All =
     [
         new PortMapped(At(1), 17, 0x0A000001, 1111, 2222, 3333, true),
@@ -68,7 +87,7 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         new PptpPeerCallIdLearned(At(16), 43, 44),
         new PptpCallUnmapped(At(17), 45, RemovalCause.Evicted),
         Snapshot,
-        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Direction.Inbound, At(20), new DateTime(2026, 11, 27, 1, 2, 3, DateTimeKind.Utc)),
+        new DecideFrame(0xC6336402, [0x45, 0x10, 0x05, 0x14], Dissected, Direction.Inbound, At(20), Deadline.In(TimeSpan.FromSeconds(20), TimeProvider.System)),
         new FrameDecided(
             new Verdict(VerdictAction.Hold, DropReason.TableFull, ProtocolLabel.Gre, 0xC6336403, 0x0A00000C, Side.Outside, true,
                 [new OutputFrame([1, 2, 3], Side.Outside), new OutputFrame([4, 5], Side.Outside)]),
@@ -151,6 +170,83 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         var empty = none with { Verdict = none.Verdict with { Extra = [] } };
         Assert.Null(((FrameDecided)RoundTrip(none)).Verdict.Extra);
         Assert.Empty(((FrameDecided)RoundTrip(empty)).Verdict.Extra!);
+    }
+
+    [Fact]
+    public void Dissected_SetsEveryFieldToANonDefaultValue()
+    {
+        var unset = typeof(Dissection).GetFields(BindingFlags.Public | BindingFlags.Instance)
+            .Where(f => f.GetValue(Dissected)!.Equals(Activator.CreateInstance(f.FieldType)))
+            .Select(f => f.Name);
+
+        Assert.Empty(unset);
+    }
+
+    [Fact]
+    public void DecideFrame_RoundTrip_KeepsEveryFieldOfTheDissection()
+    {
+        var sample = (DecideFrame)Samples[nameof(DecideFrame)];
+
+        var back = (DecideFrame)RoundTrip(sample);
+
+        Assert.Equal(sample.Dissection, back.Dissection);
+    }
+
+    [Fact]
+    public void DecideFrame_RoundTrip_OfARealFrame_GivesTheDissectionTheOwnerWouldTake()
+    {
+        var frame = TestFrames.UdpFrame(0x0A00_0002, 5000, 0xC633_6402, 53, [1, 2, 3]);
+        var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
+
+        var back = (DecideFrame)RoundTrip(new DecideFrame(0xC6336402, frame, d, Direction.Outbound, At(1)));
+
+        Assert.Equal(FrameDissector.Dissect(LinkType.Ethernet, back.Frame), back.Dissection);
+    }
+
+    [Fact]
+    public void DecideFrame_Version1_FromANodeNotYetUpgraded_IsDissectedOnReceipt()
+    {
+        var frame = TestFrames.UdpFrame(0x0A00_0002, 5000, 0xC633_6402, 53, [1, 2, 3]);
+        using var w = new PayloadWriter();
+        w.Byte(1).UInt32(0xC6336402).Bytes(frame).Enum(Direction.Outbound).Ticks(At(1)).Int64(0);
+
+        var back = (DecideFrame)_serializer.FromBinary(w.ToArray(), "DF");
+
+        Assert.Equal(FrameDissector.Dissect(LinkType.Ethernet, frame), back.Dissection);
+        Assert.Equal(frame, back.Frame);
+    }
+
+    [Fact]
+    public void DecideFrame_Deadline_CrossesAsTheTimeLeft_WhatEverEitherNodesClocksSay()
+    {
+        var asker = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var owner = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 11, 0, 0, TimeSpan.Zero)); // wall clock an hour behind
+        var sent = (DecideFrame)Samples[nameof(DecideFrame)] with { AnswerBy = Deadline.In(TimeSpan.FromSeconds(2), asker) };
+        asker.Advance(TimeSpan.FromSeconds(0.5));
+
+        var bytes = new VpnMasqSerializer((ExtendedActorSystem)_system, asker).ToBinary(sent);
+        var received = (DecideFrame)new VpnMasqSerializer((ExtendedActorSystem)_system, owner).FromBinary(bytes, "DF");
+
+        Assert.Equal(TimeSpan.FromSeconds(1.5), received.AnswerBy!.Value.Left(owner));
+    }
+
+    [Fact]
+    public void DecideFrame_DeadlineAlreadyPassed_ArrivesPassed()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var sent = (DecideFrame)Samples[nameof(DecideFrame)] with { AnswerBy = Deadline.In(TimeSpan.FromSeconds(-1), clock) };
+
+        var received = (DecideFrame)new VpnMasqSerializer((ExtendedActorSystem)_system, clock).FromBinary(_serializer.ToBinary(sent), "DF");
+
+        Assert.True(received.AnswerBy!.Value.HasPassed(clock));
+    }
+
+    [Fact]
+    public void DecideFrame_WithoutDeadline_ArrivesWithout()
+    {
+        var sent = (DecideFrame)Samples[nameof(DecideFrame)] with { AnswerBy = null };
+
+        Assert.Null(((DecideFrame)RoundTrip(sent)).AnswerBy);
     }
 
     [Fact]
@@ -276,7 +372,10 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
 
     private object RoundTrip(object value) => _serializer.FromBinary(_serializer.ToBinary(value), _serializer.Manifest(value));
 
-    private static bool IsLeaf(Type t) => t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(DateTime);
+    // A Dissection is a struct of public fields, compared whole (value equality over every field); that every one of
+    // its fields is set in the sample is Dissected_SetsEveryFieldToANonDefaultValue's job.
+    private static bool IsLeaf(Type t) =>
+        t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(DateTime) || t == typeof(Dissection);
 
     private static IEnumerable<PropertyInfo> Fields(Type t) =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0);
@@ -287,6 +386,15 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
         if (expected is null || actual is null)
         {
             Assert.True(expected is null && actual is null, $"{path}: expected {expected ?? "null"}, got {actual ?? "null"}");
+            return;
+        }
+
+        if (expected is Deadline sent)
+        {
+            // A deadline crosses as the time left (DecideFrame): on a running clock it comes back later by the time the
+            // trip took, never earlier; on the stopped clock of _serializer, exactly as it was.
+            var trip = TimeProvider.System.GetElapsedTime(sent.Timestamp, Assert.IsType<Deadline>(actual).Timestamp);
+            Assert.True(trip >= TimeSpan.Zero && trip < TimeSpan.FromSeconds(5), $"{path}: came back {trip} later");
             return;
         }
 

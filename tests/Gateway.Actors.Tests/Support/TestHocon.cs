@@ -56,7 +56,7 @@ internal static class TestHocon
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;
 
-    /// <summary>As a node runs its peer shard region (Gateway.Node's AkkaHocon), with short intervals for tests.</summary>
+    /// <summary>As a node runs its peer shard region (Gateway.Node's VpnMasqHosting), with short intervals for tests.</summary>
     private const string Sharding = """
         akka.cluster.sharding {
           remember-entities = on

@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Microsoft.Extensions.Configuration;
 using VpnMasq.Node.Cluster;
 using VpnMasq.Node.Configuration;
@@ -44,7 +43,7 @@ public sealed class ClusterBootstrapSettingsTests
             ("Cluster:BootstrapEndpoints:0", "10.1.0.1"),
             ("Cluster:BootstrapEndpoints:1", "10.1.0.2:8600"));
 
-        var hocon = ConfigurationFactory.ParseString(AkkaHocon.For(settings));
+        var hocon = ComposedConfig.Of(settings);
 
         Assert.Equal(["10.1.0.1:9558", "10.1.0.2:8600"], hocon.GetStringList("akka.discovery.config.services.vpnmasq.endpoints"));
         Assert.Equal("config", hocon.GetString("akka.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
@@ -54,7 +53,7 @@ public sealed class ClusterBootstrapSettingsTests
     [Fact]
     public void SeedDiscovery_DoesNotConfigureBootstrap()
     {
-        var hocon = ConfigurationFactory.ParseString(AkkaHocon.For(Bind(("Cluster:Seeds:0", "10.1.0.1:4053"))));
+        var hocon = ComposedConfig.Of(Bind(("Cluster:Seeds:0", "10.1.0.1:4053")));
 
         Assert.False(hocon.HasPath("akka.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
     }

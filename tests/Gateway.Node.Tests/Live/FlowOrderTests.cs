@@ -1,6 +1,10 @@
 using VpnMasq.Actors.Ingress;
 using VpnMasq.Node.Live;
+using VpnMasq.Protocols.Frames;
+using VpnMasq.Protocols.Ipv4;
+using VpnMasq.Protocols.Link;
 using VpnMasq.Protocols.Masquerade;
+using VpnMasq.Protocols.Udp;
 
 namespace VpnMasq.Node.Tests.Live;
 
@@ -57,23 +61,20 @@ public sealed class FlowOrderTests
         Assert.Equal([1, 2], sent);
     }
 
-    /// <summary>As the live gateway adds a frame: keyed as captured, before its decision.</summary>
+    /// <summary>As the live gateway adds a frame: keyed from its dissection as captured, before its decision.</summary>
     private static void Add(FlowOrder order, byte[] frame, ValueTask<IngressDecision> decision) =>
-        order.Add(FlowOrder.FlowOf(frame), frame, decision);
+        order.Add(KeyOf(frame), frame, decision);
 
-    /// <summary>An Ethernet + IPv4 + UDP frame from 10.0.0.2:<paramref name="flowPort"/>; its last byte tags it.</summary>
+    private static ulong KeyOf(byte[] frame) => FlowOrderKey.Of(FrameDissector.Dissect(LinkType.Ethernet, frame));
+
+    /// <summary>An Ethernet + IPv4 + UDP frame from 10.0.0.2:<paramref name="flowPort"/> to 199.0.0.1:53; its last byte tags it.</summary>
     private static byte[] Frame(ushort flowPort, byte tag)
     {
-        var frame = new byte[14 + 20 + 8 + 1];
-        frame[12] = 0x08;
-        frame[14] = 0x45;
-        frame[14 + 9] = 17;
-        frame[14 + 12] = 10;
-        frame[14 + 15] = 2;
-        frame[14 + 16] = 199;
-        frame[14 + 19] = 1;
-        frame[34] = (byte)(flowPort >> 8);
-        frame[35] = (byte)flowPort;
+        const int udpLength = UdpHeader.Length + 1;
+        var frame = new byte[EthernetHeader.UntaggedLength + Ipv4Header.MinLength + udpLength];
+        int at = new EthernetFields(1, 2, EtherType.Ipv4).WriteTo(frame);
+        at += new Ipv4Fields(0x0A00_0002, 0xC700_0001, IpProtocol.Udp, Ipv4Header.MinLength + udpLength).WriteTo(frame.AsSpan(at));
+        new UdpFields(flowPort, 53, udpLength).WriteTo(frame.AsSpan(at));
         frame[^1] = tag;
         return frame;
     }
@@ -88,8 +89,8 @@ public sealed class FlowOrderTests
 
         // The flow cache translates the next frame of the flow in place before it is handed over.
         var second = Frame(flowPort: 1000, tag: 2);
-        ulong asCaptured = FlowOrder.FlowOf(second);
-        second[14 + 12] = 200; // source address rewritten to the public one
+        ulong asCaptured = KeyOf(second);
+        second[EthernetHeader.UntaggedLength + 12] = 200; // source address rewritten to the public one
         order.Add(asCaptured, second, new ValueTask<IngressDecision>(Forward));
 
         Assert.Empty(sent);

@@ -167,4 +167,25 @@ public sealed class Ipv4HeaderTests
         for (int length = 0; length < 32; length++)
             Assert.Equal(ParseStatus.TooShort, Ipv4Header.Parse(Sample.AsSpan(0, length), out _));
     }
+
+    [Fact]
+    public void TryReadDestination_TwentyBytes_ReadsBytes16To19()
+    {
+        Assert.True(Ipv4Header.TryReadDestination(Sample.AsSpan(0, 20), out uint destination));
+        Assert.Equal(0x0A00_0002u, destination);
+    }
+
+    [Fact]
+    public void TryReadDestination_ShorterThanAHeader_ReturnsFalse()
+    {
+        for (int length = 0; length < Ipv4Header.MinLength; length++)
+            Assert.False(Ipv4Header.TryReadDestination(Sample.AsSpan(0, length), out _), $"{length} bytes");
+    }
+
+    [Theory]
+    [InlineData("45", true)]
+    [InlineData("4f", true)]
+    [InlineData("60", false)]
+    [InlineData("", false)]
+    public void IsVersion4_ReadsTheHighNibble(string first, bool expected) => Assert.Equal(expected, Ipv4Header.IsVersion4(Hex(first)));
 }

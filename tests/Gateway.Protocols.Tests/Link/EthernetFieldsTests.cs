@@ -47,4 +47,18 @@ public sealed class EthernetFieldsTests
 
         Assert.Equal(new byte[] { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 }, bytes);
     }
+
+    [Fact]
+    public void Readdress_Frame_ReplacesBothAddressesAndKeepsTheRest()
+    {
+        var frame = new byte[20];
+        new EthernetFields(1, 2, EtherType.Ipv4).WriteTo(frame);
+        frame[14] = 0x45;
+
+        EthernetFields.Readdress(frame, [0, 0x11, 0x22, 0x33, 0x44, 0x55], [0, 0x66, 0x77, 0x88, 0x99, 0xAA]);
+
+        Assert.Equal(ParseStatus.Ok, EthernetHeader.Parse(frame, out var header));
+        Assert.Equal(new EthernetFields(0x0011_2233_4455, 0x0066_7788_99AA, EtherType.Ipv4), EthernetFields.From(header));
+        Assert.Equal(0x45, frame[14]);
+    }
 }

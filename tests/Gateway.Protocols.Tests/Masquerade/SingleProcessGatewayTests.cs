@@ -9,7 +9,7 @@ using static VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 namespace VpnMasq.Protocols.Tests.Masquerade;
 
 // The gateway front (DESIGN §3.1, §3.8): what happens to a frame before and after a peer decides it.
-public sealed class MasqueradeGatewayTests
+public sealed class SingleProcessGatewayTests
 {
     [Theory]
     [InlineData("udp")]
