@@ -3,7 +3,7 @@ using VpnMasq.Protocols.Masquerade.Flows;
 namespace VpnMasq.Actors.Flows;
 
 /// <summary>One peer's established flows as replicated between nodes (a value of the flow table).</summary>
-public sealed record PeerFlows(IReadOnlyList<EstablishedFlow> Flows)
+internal sealed record PeerFlows(IReadOnlyList<EstablishedFlow> Flows)
 {
     public bool Equals(PeerFlows? other) => other is not null && Flows.SequenceEqual(other.Flows);
 

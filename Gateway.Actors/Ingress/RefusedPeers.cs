@@ -8,7 +8,7 @@ namespace VpnMasq.Actors.Ingress;
 /// passivating the refused peer again for each one, which would turn a flood into journal load. Bounded: a flood
 /// of distinct addresses only ever clears it.
 /// </summary>
-public sealed class RefusedPeers(TimeSpan remember, int capacity = 65_536)
+internal sealed class RefusedPeers(TimeSpan remember, int capacity = 65_536)
 {
     private readonly ConcurrentDictionary<uint, long> _until = new();
     private readonly long _rememberMs = (long)remember.TotalMilliseconds;

@@ -59,7 +59,7 @@ public sealed class NodePeerCount : IExtension
     }
 }
 
-public sealed class NodePeerCountProvider : ExtensionIdProvider<NodePeerCount>
+internal sealed class NodePeerCountProvider : ExtensionIdProvider<NodePeerCount>
 {
     public override NodePeerCount CreateExtension(ExtendedActorSystem system) => new();
 }

@@ -21,7 +21,7 @@ namespace VpnMasq.Node.Cluster;
 /// replicator feeding this node's flow cache, the activity reporter, and the ingress pipeline that
 /// capture (or replay) feeds. Starting it joins the cluster; disposing it leaves gracefully.
 /// </summary>
-public sealed class GatewayNode : IAsyncDisposable
+internal sealed class GatewayNode : IAsyncDisposable
 {
     private readonly IHost _host;
     private BootstrapContactPoint? _contactPoint;

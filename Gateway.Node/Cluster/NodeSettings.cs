@@ -38,7 +38,7 @@ public enum DowningStrategy
 }
 
 /// <summary>Everything about the node's cluster membership and journal (DESIGN §5.3), bound and validated.</summary>
-public sealed record NodeSettings
+internal sealed record NodeSettings
 {
     public string SystemName { get; init; } = "vpnmasq";
 

@@ -8,7 +8,7 @@ namespace VpnMasq.Node.Cluster;
 /// <see cref="PostgresLease"/> as an Akka.Hosting lease option, for <c>LeaseMajorityOption.LeaseImplementation</c>:
 /// its configuration block, named by <see cref="ConfigPath"/>, holds the database to keep the lease in and its timings.
 /// </summary>
-public sealed class PostgresLeaseOption(string connectionString) : LeaseOptionBase
+internal sealed class PostgresLeaseOption(string connectionString) : LeaseOptionBase
 {
     public override string ConfigPath => VpnMasqHosting.SplitBrainLease;
 

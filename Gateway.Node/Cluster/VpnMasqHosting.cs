@@ -21,7 +21,7 @@ using SqlSnapshots = Akka.Persistence.Sql.Hosting.SqlSnapshotOptions;
 namespace VpnMasq.Node.Cluster;
 
 /// <summary>What a node's actors are built from: its settings and the node-local parts its actors share.</summary>
-public sealed record VpnMasqParts(LiveSettings Masquerade, PeerActorSettings Peers, FlowIndex FlowCache, ActivityRecorder Activity);
+internal sealed record VpnMasqParts(LiveSettings Masquerade, PeerActorSettings Peers, FlowIndex FlowCache, ActivityRecorder Activity);
 
 /// <summary>
 /// A gateway node's Akka.NET, composed the Akka.Hosting way from <see cref="NodeSettings"/> alone: remoting, the
@@ -29,7 +29,7 @@ public sealed record VpnMasqParts(LiveSettings Masquerade, PeerActorSettings Pee
 /// peer shard region and the activity reporter. Each setting goes through its Akka.Hosting option; the few keys no
 /// option covers are in <see cref="UncoveredHocon"/>, each said why.
 /// </summary>
-public static class VpnMasqHosting
+internal static class VpnMasqHosting
 {
     public const string PeerRegion = "peer";
     public const string SplitBrainLease = "vpnmasq.split-brain-lease";

@@ -4,7 +4,7 @@ namespace VpnMasq.Node.Configuration;
 /// Configuration the node cannot run with. The message is one line that names the full key
 /// (e.g. <c>Masquerade:Inside:1</c>) and the offending value, so it can be printed as the exit reason.
 /// </summary>
-public sealed class ConfigurationException : Exception
+internal sealed class ConfigurationException : Exception
 {
     public ConfigurationException()
     {

@@ -4,7 +4,7 @@ namespace VpnMasq.Node.Logs;
 /// The node's own log categories, for <c>Logging:LogLevel:CATEGORY</c>. Akka's lines carry the category of
 /// the class that logged them (<c>Akka.Cluster…</c>, <c>VpnMasq.Actors…</c>), see <see cref="AkkaCategoryLogger"/>.
 /// </summary>
-public static class LogCategories
+internal static class LogCategories
 {
     /// <summary>Start, stop, public address changes: what <c>vpnmasqd run</c> says about itself.</summary>
     public const string Node = "VpnMasq.Node";

@@ -8,7 +8,7 @@ namespace VpnMasq.Node.Logs;
 /// meaning Microsoft.Extensions.Logging gives <c>Logging:LogLevel</c> — the longest category prefix
 /// that matches a logger's category decides, and <c>*</c> is a wildcard.
 /// </summary>
-public sealed record LoggingSettings
+internal sealed record LoggingSettings
 {
     public LogLevel Default { get; init; } = LogLevel.Information;
 

@@ -117,9 +117,9 @@ public sealed class VpnMasqSerializerTests(VpnMasqSerializerTests.AkkaFixture ak
     public void Table_CoversEveryEventSnapshotAndMessage()
     {
         var events = typeof(PeerEvent).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(PeerEvent)) && !t.IsAbstract);
-        // Record classes in the message namespaces, except settings (configuration, never sent).
+        // Record classes in the message namespaces, public or internal, except settings (configuration, never sent).
         var messages = typeof(DecideFrame).Assembly.GetTypes()
-            .Where(t => t.Namespace is "VpnMasq.Actors.Peers" or "VpnMasq.Actors.Flows" && t.IsPublic && t.IsClass)
+            .Where(t => t.Namespace is "VpnMasq.Actors.Peers" or "VpnMasq.Actors.Flows" && !t.IsNested && t.IsClass)
             .Where(t => t.GetMethod("<Clone>$") is not null && t != typeof(PeerActorSettings));
         var expected = events.Concat(messages).Append(typeof(PeerSnapshot)).Select(t => t.Name).Order();
         Assert.Equal(expected, VpnMasqSerializer.Types.Select(t => t.Name).Order());
