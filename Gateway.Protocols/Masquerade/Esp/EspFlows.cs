@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Flows;
 
@@ -25,6 +26,7 @@ internal static class EspFlows
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         key = d.Spi == 0 ? default : direction == Direction.Outbound
@@ -37,14 +39,9 @@ internal static class EspFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Esp, Direction.Inbound, remote, 0, f.InboundKey, 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress) =>
         FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
 
-    public static bool Touch(EspTable table, in EstablishedFlow flow, TimeSpan at)
-    {
-        if (table.FindOutbound(flow.Inside, (uint)flow.OutboundKey) is not { } entry)
-            return false;
-        entry.LastSeen = FlowTranslation.Later(entry.LastSeen, at);
-        return true;
-    }
+    public static bool Touch(EspTable table, in EstablishedFlow flow, TimeSpan at) => FlowTranslation.Touch(table.FindOutbound(flow.Inside, (uint)flow.OutboundKey), at);
 }

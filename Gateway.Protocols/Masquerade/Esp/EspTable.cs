@@ -1,10 +1,11 @@
+using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
 namespace VpnMasq.Protocols.Masquerade.Esp;
 
 /// <summary>An ESP association between an inside host and this peer (HOWTO §6.2).</summary>
-public sealed class EspEntry
+public sealed class EspEntry : IFlowEntry
 {
     public required uint Inside { get; init; }
     public required uint OutboundSpi { get; init; }
@@ -23,6 +24,8 @@ public sealed class EspEntry
     public bool IsOutstanding => InboundSpi == 0;
 
     public EspEntry Copy() => (EspEntry)MemberwiseClone();
+
+    void IFlowEntry.Saw(TimeSpan at) => LastSeen = FlowTranslation.Later(LastSeen, at);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Rewriting;
 
@@ -10,6 +11,7 @@ namespace VpnMasq.Protocols.Masquerade.Flows;
 /// </summary>
 internal static class FlowTranslation
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Addresses(byte[] frame, in Dissection d, Direction direction, uint remote, uint inside, uint publicAddress)
     {
         var datagram = Datagram(frame, d);
@@ -26,4 +28,11 @@ internal static class FlowTranslation
     public static Span<byte> Datagram(byte[] frame, in Dissection d) => frame.AsSpan(d.NetworkOffset, d.IpTotalLength);
 
     public static TimeSpan Later(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>Keeps <paramref name="entry"/> alive up to <paramref name="at"/>; false when the table no longer holds it.</summary>
+    public static bool Touch(IFlowEntry? entry, TimeSpan at)
+    {
+        entry?.Saw(at);
+        return entry is not null;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Icmp;
 using VpnMasq.Protocols.Masquerade.Flows;
@@ -19,6 +20,7 @@ internal static class IcmpFlows
             flows.Add(Of(m));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         bool outbound = direction == Direction.Outbound;
@@ -33,6 +35,7 @@ internal static class IcmpFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Icmp, Direction.Inbound, remote, 0, f.PublicKey, 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress)
     {
         var verdict = FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
@@ -42,11 +45,5 @@ internal static class IcmpFlows
         return verdict;
     }
 
-    public static bool Touch(IcmpTable table, in EstablishedFlow flow, TimeSpan at)
-    {
-        if (table.FindInbound(flow.PublicKey) is not { } mapping)
-            return false;
-        mapping.LastSeen = FlowTranslation.Later(mapping.LastSeen, at);
-        return true;
-    }
+    public static bool Touch(IcmpTable table, in EstablishedFlow flow, TimeSpan at) => FlowTranslation.Touch(table.FindInbound(flow.PublicKey), at);
 }

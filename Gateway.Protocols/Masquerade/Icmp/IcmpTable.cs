@@ -1,3 +1,4 @@
+using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
@@ -74,7 +75,9 @@ public sealed class IcmpTable
     }
 }
 
-public sealed record IcmpMapping(uint Inside, ushort InsideId, ushort PublicId)
+public sealed record IcmpMapping(uint Inside, ushort InsideId, ushort PublicId) : IFlowEntry
 {
     public TimeSpan LastSeen { get; internal set; }
+
+    void IFlowEntry.Saw(TimeSpan at) => LastSeen = FlowTranslation.Later(LastSeen, at);
 }

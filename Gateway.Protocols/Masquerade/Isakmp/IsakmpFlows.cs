@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Flows;
 
@@ -28,6 +29,7 @@ internal static class IsakmpFlows
     }
 
     /// <summary>A frame with no initiator cookie, or a reply naming no responder cookie, is the owner's to decide.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         bool outbound = direction == Direction.Outbound;
@@ -44,14 +46,9 @@ internal static class IsakmpFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Isakmp, Direction.Inbound, remote, 0, f.OutboundKey, f.InboundKey);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress) =>
         FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
 
-    public static bool Touch(IsakmpTable table, in EstablishedFlow flow, TimeSpan at)
-    {
-        if (table.Find(flow.Inside, flow.OutboundKey) is not { } exchange)
-            return false;
-        exchange.LastSeen = FlowTranslation.Later(exchange.LastSeen, at);
-        return true;
-    }
+    public static bool Touch(IsakmpTable table, in EstablishedFlow flow, TimeSpan at) => FlowTranslation.Touch(table.Find(flow.Inside, flow.OutboundKey), at);
 }

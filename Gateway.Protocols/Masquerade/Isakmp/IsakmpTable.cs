@@ -1,10 +1,11 @@
+using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
 namespace VpnMasq.Protocols.Masquerade.Isakmp;
 
 /// <summary>One ISAKMP/IKE exchange between an inside host and this peer, keyed by its cookies.</summary>
-public sealed class IsakmpExchange
+public sealed class IsakmpExchange : IFlowEntry
 {
     public required uint Inside { get; init; }
     public required ulong InitiatorCookie { get; init; }
@@ -14,6 +15,8 @@ public sealed class IsakmpExchange
 
     /// <summary>True until the peer's first reply names the responder cookie.</summary>
     public bool AwaitingReply => ResponderCookie == 0;
+
+    void IFlowEntry.Saw(TimeSpan at) => LastSeen = FlowTranslation.Later(LastSeen, at);
 }
 
 /// <summary>The ISAKMP exchanges with one peer on UDP 500 (DESIGN §3.2).</summary>

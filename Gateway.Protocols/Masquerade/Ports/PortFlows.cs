@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade.Events;
@@ -27,6 +28,7 @@ internal static class PortFlows
     }
 
     /// <summary>A TCP segment that could move the connection (SYN, FIN, RST) or one of PPTP control is the owner's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         key = default;
@@ -50,6 +52,7 @@ internal static class PortFlows
     private static ulong Key(byte protocol, ushort localPort, ushort remotePort) =>
         ((ulong)protocol << 32) | ((ulong)localPort << 16) | remotePort;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress)
     {
         var verdict = FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
@@ -61,11 +64,5 @@ internal static class PortFlows
         return verdict;
     }
 
-    public static bool Touch(PortTable table, in EstablishedFlow flow, TimeSpan at)
-    {
-        if (table.FindInbound(flow.Protocol, flow.PublicKey, flow.RemoteKey) is not { } mapping)
-            return false;
-        mapping.LastSeen = FlowTranslation.Later(mapping.LastSeen, at);
-        return true;
-    }
+    public static bool Touch(PortTable table, in EstablishedFlow flow, TimeSpan at) => FlowTranslation.Touch(table.FindInbound(flow.Protocol, flow.PublicKey, flow.RemoteKey), at);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Rewriting;
@@ -22,6 +23,7 @@ internal static class GreFlows
             flows.Add(Of(c));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         key = d.GreVersion != 1 ? default
@@ -33,6 +35,7 @@ internal static class GreFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Gre, Direction.Inbound, remote, 0, f.PublicKey, 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress)
     {
         var verdict = FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
@@ -41,11 +44,5 @@ internal static class GreFlows
         return verdict;
     }
 
-    public static bool Touch(PptpCallTable table, in EstablishedFlow flow, TimeSpan at)
-    {
-        if (table.FindMasqueraded(flow.PublicKey) is not { } call)
-            return false;
-        call.LastSeen = FlowTranslation.Later(call.LastSeen, at);
-        return true;
-    }
+    public static bool Touch(PptpCallTable table, in EstablishedFlow flow, TimeSpan at) => FlowTranslation.Touch(table.FindMasqueraded(flow.PublicKey), at);
 }

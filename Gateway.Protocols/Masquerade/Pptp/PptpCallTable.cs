@@ -1,10 +1,11 @@
+using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Masquerade.Snapshots;
 using VpnMasq.Protocols.Masquerade.Events;
 
 namespace VpnMasq.Protocols.Masquerade.Pptp;
 
 /// <summary>A PPTP call whose inside party's Call ID is masqueraded towards this peer (HOWTO §2.6).</summary>
-public sealed class PptpCall
+public sealed class PptpCall : IFlowEntry
 {
     public required uint Inside { get; init; }
 
@@ -21,6 +22,8 @@ public sealed class PptpCall
     public TimeSpan LastSeen { get; internal set; }
 
     public PptpCall Copy() => (PptpCall)MemberwiseClone();
+
+    void IFlowEntry.Saw(TimeSpan at) => LastSeen = FlowTranslation.Later(LastSeen, at);
 }
 
 /// <summary>Call-ID masquerade state towards one peer: original &lt;-&gt; masqueraded, unique per peer.</summary>
