@@ -87,6 +87,17 @@ public class FlowCacheBenchmarks
     [Benchmark]
     public bool GreV1_InboundKeyRewrite_WithFront() => FrontTranslateAndRestore(_gre, _greOriginal, Direction.Inbound);
 
+    /// <summary>The front alone around a verdict (intake, firewall, TTL, output chain, re-fragmenting): what FrontTranslateAndRestore adds to the cache.</summary>
+    [Benchmark]
+    public bool Esp_Outbound_FrontOnly()
+    {
+        var d = FrameDissector.Dissect(LinkType.Ethernet, _esp);
+        bool ok = _front.Prepare(_esp, d, Direction.Outbound, TimeSpan.Zero, out var request) is null
+                  && _front.Complete(request, Verdict.Send(ProtocolLabel.Esp, request.Peer, 0, Side.Outside)).Action == VerdictAction.Forward;
+        _espOriginal.AsSpan().CopyTo(_esp);
+        return ok;
+    }
+
     private bool FrontTranslateAndRestore(byte[] frame, byte[] original, Direction direction)
     {
         var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
