@@ -20,14 +20,16 @@ internal sealed class BootstrapContactPoint : IDisposable
     /// <summary>Akka.Management's default <c>contact-point.max-seed-nodes-to-expose</c>.</summary>
     private const int MaxSeedNodesToExpose = 5;
 
-    private readonly HttpListener _listener = new();
     private readonly ActorSystem _system;
+    private readonly int _port;
+    private HttpListener _listener = new();
 
     public BootstrapContactPoint(ActorSystem system, string hostname, int port)
     {
         _system = system;
         SelfBaseUri = new Uri($"http://{hostname}:{port}/");
         // Bound on every address: behind NAT or in a pod the advertised hostname need not be local.
+        _port = port;
         _listener.Prefixes.Add($"http://+:{port}/bootstrap/");
     }
 
@@ -36,7 +38,26 @@ internal sealed class BootstrapContactPoint : IDisposable
 
     public void Start()
     {
-        _listener.Start();
+        // .NET's managed HttpListener can throw ArgumentNullException out of Start when a connection arrives while it
+        // binds (its accept completes before the listener is set up): the other nodes probe this port from the start,
+        // and a cluster test lost a node to it. Another listener, a moment later, binds cleanly. Kestrel replaces this
+        // listener with the management API (issue 13).
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (ArgumentNullException) when (attempt < 5)
+            {
+                _listener.Close();
+                Thread.Sleep(50 * attempt);
+                _listener = new HttpListener();
+                _listener.Prefixes.Add($"http://+:{_port}/bootstrap/");
+            }
+        }
+
         HttpListenerLoop.Run(_listener, Answer);
     }
 
