@@ -66,16 +66,8 @@ internal sealed class PeerDecisionBuilder(PeerState peer)
     public PptpStreamUpdate? Stream { get; set; }
 
     /// <summary>Whether this decision has removed the mapping.</summary>
-    public bool Removed(Ports.PortMapping mapping)
-    {
-        foreach (var gone in FreedPorts ?? [])
-        {
-            if (gone.Protocol == mapping.Protocol && gone.PublicPort == mapping.PublicPort && gone.RemotePort == mapping.RemotePort)
-                return true;
-        }
-
-        return false;
-    }
+    public bool Removed(Ports.PortMapping mapping) =>
+        Ports.PortTable.WasFreed(FreedPorts, mapping.Protocol, mapping.PublicPort, mapping.RemotePort);
 
     /// <summary>Records a state change for the caller to journal and apply.</summary>
     public void Emit(PeerEvent e)

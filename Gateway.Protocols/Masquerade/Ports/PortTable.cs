@@ -30,10 +30,12 @@ public sealed class PortTable
     public bool IsFree(byte protocol, ushort publicPort, ushort remotePort) => !_inbound.ContainsKey((protocol, publicPort, remotePort));
 
     /// <summary>Free, or held by a mapping the decision in progress has already removed.</summary>
-    private bool IsFree(byte protocol, ushort publicPort, ushort remotePort, IReadOnlyList<PortUnmapped>? freed)
+    private bool IsFree(byte protocol, ushort publicPort, ushort remotePort, IReadOnlyList<PortUnmapped>? freed) =>
+        IsFree(protocol, publicPort, remotePort) || WasFreed(freed, protocol, publicPort, remotePort);
+
+    /// <summary>Whether <paramref name="freed"/> removes the mapping of (protocol, public port, remote port).</summary>
+    public static bool WasFreed(IReadOnlyList<PortUnmapped>? freed, byte protocol, ushort publicPort, ushort remotePort)
     {
-        if (IsFree(protocol, publicPort, remotePort))
-            return true;
         foreach (var gone in freed ?? [])
         {
             if (gone.Protocol == protocol && gone.PublicPort == publicPort && gone.RemotePort == remotePort)
