@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Esp;
 using VpnMasq.Protocols.Masquerade.Events;
@@ -80,7 +79,6 @@ public sealed class PeerState
     /// ISAKMP is 500 -> 500 only; UDP to or from 500 otherwise (a client behind another NAT), NAT-T and plain TCP/UDP
     /// are port mappings. 0 for the rest (AH, other protocols, fragments).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FlowKind ProtocolOf(in Dissection d) => d.Kind switch
     {
         FrameKind.Esp => FlowKind.Esp,

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Flows;
 
@@ -26,7 +25,6 @@ internal static class EspFlows
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         key = d.Spi == 0 ? default : direction == Direction.Outbound
@@ -39,7 +37,6 @@ internal static class EspFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Esp, Direction.Inbound, remote, 0, f.InboundKey, 0);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress) =>
         FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Esp;
 using VpnMasq.Protocols.Masquerade.Icmp;
@@ -34,7 +33,6 @@ internal readonly record struct FlowLookup(FlowKind Kind, Direction Direction, u
     };
 
     /// <summary>The key of a frame a cache may translate; false for frames only the owner may decide.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryOf(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         key = default;
@@ -50,7 +48,6 @@ internal readonly record struct FlowLookup(FlowKind Kind, Direction Direction, u
     }
 
     /// <summary>Translates a frame of <paramref name="flow"/> with the function its protocol's rules use.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress) =>
         flow.Kind switch
         {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Rewriting;
 
@@ -11,7 +10,6 @@ namespace VpnMasq.Protocols.Masquerade.Flows;
 /// </summary>
 internal static class FlowTranslation
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Addresses(byte[] frame, in Dissection d, Direction direction, uint remote, uint inside, uint publicAddress)
     {
         var datagram = Datagram(frame, d);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Checksums;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Icmp;
@@ -54,6 +55,7 @@ public sealed class GatewayFront
     /// reached without the peer; otherwise null, and <paramref name="request"/> says what the peer must decide.
     /// The caller asks the peer's owner in between, then hands its verdict to <see cref="Complete"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see FlowIndex.TryTranslate: each entry point keeps its own inlining budget
     public Verdict? Prepare(byte[] frame, in Dissection d, Direction? direction, TimeSpan now, out PeerRequest request)
     {
         request = default;
@@ -121,6 +123,7 @@ public sealed class GatewayFront
     }
 
     /// <summary>Everything after the peer's decision: the output chain, and fragmentation to the outgoing link's MTU.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public Verdict Complete(in PeerRequest request, Verdict peerVerdict)
     {
         var result = peerVerdict;

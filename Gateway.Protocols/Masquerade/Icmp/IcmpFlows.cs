@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Icmp;
 using VpnMasq.Protocols.Masquerade.Flows;
@@ -20,7 +19,6 @@ internal static class IcmpFlows
             flows.Add(Of(m));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         bool outbound = direction == Direction.Outbound;
@@ -35,7 +33,6 @@ internal static class IcmpFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Icmp, Direction.Inbound, remote, 0, f.PublicKey, 0);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress)
     {
         var verdict = FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);

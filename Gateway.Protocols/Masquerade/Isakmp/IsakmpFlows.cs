@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Flows;
 
@@ -29,7 +28,6 @@ internal static class IsakmpFlows
     }
 
     /// <summary>A frame with no initiator cookie, or a reply naming no responder cookie, is the owner's to decide.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         bool outbound = direction == Direction.Outbound;
@@ -46,7 +44,6 @@ internal static class IsakmpFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Isakmp, Direction.Inbound, remote, 0, f.OutboundKey, f.InboundKey);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress) =>
         FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
 using VpnMasq.Protocols.Masquerade.Events;
@@ -28,7 +27,6 @@ internal static class PortFlows
     }
 
     /// <summary>A TCP segment that could move the connection (SYN, FIN, RST) or one of PPTP control is the owner's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         key = default;
@@ -52,7 +50,6 @@ internal static class PortFlows
     private static ulong Key(byte protocol, ushort localPort, ushort remotePort) =>
         ((ulong)protocol << 32) | ((ulong)localPort << 16) | remotePort;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress)
     {
         var verdict = FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Masquerade.Flows;
 using VpnMasq.Protocols.Rewriting;
@@ -23,7 +22,6 @@ internal static class GreFlows
             flows.Add(Of(c));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryKey(in Dissection d, Direction direction, uint remote, out FlowLookup key)
     {
         key = d.GreVersion != 1 ? default
@@ -35,7 +33,6 @@ internal static class GreFlows
 
     public static FlowLookup InboundKey(uint remote, in EstablishedFlow f) => new(FlowKind.Gre, Direction.Inbound, remote, 0, f.PublicKey, 0);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Translate(byte[] frame, in Dissection d, Direction direction, uint remote, in EstablishedFlow flow, uint publicAddress)
     {
         var verdict = FlowTranslation.Addresses(frame, d, direction, remote, flow.Inside, publicAddress);
