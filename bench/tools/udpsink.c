@@ -2,13 +2,16 @@
 // drains with recvmmsg, counts datagrams and distinct flows (source address, source port,
 // destination address), and records first and last arrival. Prints one JSON object on stdout at the
 // end: after -t SECONDS, after -i IDLE seconds without a datagram once at least one arrived, after -c
-// COUNT datagrams, or on SIGINT/SIGTERM. Prints "ready" on stderr once bound.
+// COUNT datagrams, or on SIGINT/SIGTERM. Prints "ready" on stderr once bound. SIGUSR1 forgets everything
+// counted so far (warm-up traffic) and prints "reset" on stderr once done.
+// Arrival times are the kernel's receive timestamps (SO_TIMESTAMPNS), so a sink that drains its
+// socket late does not stretch the span.
 //
 //   udpsink -p PORT [-t SECONDS] [-i IDLE] [-c COUNT] [-w WAIT]
 //   -w: give up after WAIT seconds if nothing at all arrived (default: -t, or 30)
 //
 // Output: {"received":N,"bytes":N,"flows":N,"first":T,"last":T,"span":S,"pps":R,"utime":S,"stime":S}
-// first/last are CLOCK_MONOTONIC seconds; pps = received / span (0 when fewer than 2 arrived).
+// first/last are CLOCK_REALTIME seconds (kernel receive timestamps); pps = received / span (0 when fewer than 2 arrived).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,8 +30,9 @@
 #define BATCH 256
 #define SNAP 2048
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reset;
 static void on_signal(int s) { (void)s; stop = 1; }
+static void on_reset(int s) { (void)s; reset = 1; }
 
 static double now(void) {
   struct timespec ts;
@@ -83,26 +87,35 @@ int main(int argc, char **argv) {
   int one = 1, rcvbuf = 32 << 20;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf);
   setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = INADDR_ANY};
   if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0) { perror("udpsink: bind"); return 1; }
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
+  signal(SIGUSR1, on_reset);
   fprintf(stderr, "ready\n");
 
   static uint8_t bufs[BATCH][SNAP];
-  static uint8_t ctl[BATCH][64];
+  static uint8_t ctl[BATCH][128];
   static struct sockaddr_in from[BATCH];
   static struct iovec iov[BATCH];
   static struct mmsghdr msgs[BATCH];
   long long received = 0, bytes = 0;
-  double first = 0, last = 0, start = now();
+  double first = 0, last = 0, lastlocal = 0, start = now();
   for (;;) {
     if (stop) break;
+    if (reset) {
+      received = bytes = 0; first = last = lastlocal = 0;
+      if (set) memset(set, 0, setcap * sizeof *set);
+      setlen = 0;
+      reset = 0; start = now();
+      fprintf(stderr, "reset\n");
+    }
     double t = now();
     if (secs > 0 && t - start >= secs) break;
     if (maxcount > 0 && received >= maxcount) break;
     if (received == 0 && t - start >= wait) break;
-    if (received > 0 && idle > 0 && t - last >= idle) break;
+    if (received > 0 && idle > 0 && t - lastlocal >= idle) break;
     struct pollfd p = {.fd = fd, .events = POLLIN};
     int pr = poll(&p, 1, 20);
     if (pr <= 0) continue;
@@ -115,16 +128,24 @@ int main(int argc, char **argv) {
     }
     int n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
     if (n <= 0) continue;
-    double at = now();
-    if (received == 0) first = at;
-    last = at;
-    received += n;
+    lastlocal = now();
     for (int i = 0; i < n; i++) {
       bytes += msgs[i].msg_len;
       uint32_t dst = 0;
-      for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
+      double at = 0;
+      for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
         if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
           dst = ntohl(((struct in_pktinfo *)CMSG_DATA(c))->ipi_addr.s_addr);
+        else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+          struct timespec ts;
+          memcpy(&ts, CMSG_DATA(c), sizeof ts);
+          at = ts.tv_sec + ts.tv_nsec / 1e9;
+        }
+      }
+      if (at == 0) { struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts); at = ts.tv_sec + ts.tv_nsec / 1e9; }
+      if (received == 0 || at < first) first = at;
+      if (at > last) last = at;
+      received++;
       uint64_t k = (uint64_t)ntohl(from[i].sin_addr.s_addr) << 32 | (uint64_t)ntohs(from[i].sin_port) << 16 | (dst & 0xffff);
       set_add(k);
     }
