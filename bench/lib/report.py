@@ -121,14 +121,15 @@ def cpu_sample(path):
 
 def cpu_round(d, is_kernel):
     """µs of CPU per delivered packet at 50 kpps: (gateway, whole machine), idle baseline subtracted."""
-    i0, i1, r0, r1 = (cpu_sample(f"{d}/cpu.{n}") for n in ("idle0", "idle1", "run0", "run1"))
+    i0, i1, i2, i3, r0, r1 = (cpu_sample(f"{d}/cpu.{n}") for n in ("idle0", "idle1", "idle2", "idle3", "run0", "run1"))
     s = load_json(f"{d}/cpu50k.sink.json")
     if not all((i0, i1, r0, r1, s)) or not s["received"]:
         return None, None
-    di, dr, n = i1["t"] - i0["t"], r1["t"] - r0["t"], s["received"]
+    idle = [(i0, i1)] + ([(i2, i3)] if i2 and i3 else [])  # baselines before and after the run
+    di, dr, n = sum(b["t"] - a["t"] for a, b in idle), r1["t"] - r0["t"], s["received"]
 
     def net(key):
-        return (r1[key] - r0[key]) - (i1[key] - i0[key]) * dr / di
+        return (r1[key] - r0[key]) - sum(b[key] - a[key] for a, b in idle) * dr / di
 
     gw = net("sys") if is_kernel else net("pid")
     return 1e6 * gw / hz / n, 1e6 * net("busy") / hz / n
@@ -165,6 +166,7 @@ for c in configs:
         row["ping"] = ping_round(d)
         row["rss_idle"], row["rss_after"] = rss(d, "rss-idle"), rss(d, "rss-after")
         row["round"] = int(rd)
+        row["died"] = (read(f"{d}/died") or "").strip() or None
         rounds.append(row)
     data[c] = rounds
 
@@ -254,6 +256,14 @@ for t, label in ALL_TESTS:
               f" {fmt(m('gwin_rxdrop'), '.0f')} | {fmt(gwl, '.0f')} | {fmt(m('gwout_tx'), '.0f')} |"
               f" {fmt(m('received'), '.0f')} | {fmt(m('sink_drops'), '.0f')} | {fmt(m('softnet_drops'), '.0f')} | {vms} |")
 print()
+
+died = [(c, r["round"], r["died"]) for c in configs for r in data[c] if r["died"]]
+if died:
+    print("## Incomplete runs\n")
+    for c, rd, t in died:
+        print(f"- **{c}, round {rd}: vpnmasqd was gone after test `{t}`**; the tests after it were not run "
+              "(look for a SIGTERM from elsewhere: its log says `vpnmasqd: stopping`). Medians use the other rounds.")
+    print()
 
 print("## Per round\n")
 print("| config | round | 64 B pps | 1400 B pps | 1000 est pps | 1000 new pps | CPU gw µs | CPU machine µs | ping avg/p99/max ms | burst1 delivered, flows/s | burst100 delivered, flows/s | RSS idle/after MB |")
