@@ -207,6 +207,11 @@ rows += [
     ("vpnmasqd RSS after the runs: MB", lambda r: r["rss_after"], ".0f", None),
 ]
 
+def ratio_text(r):
+    """Two decimals, or two significant digits for small ratios (0.0026×, not 0.00×)."""
+    return f"{r:.2f}×" if abs(r) >= 0.1 else f"{r:.2g}×"
+
+
 nrounds = max((len(v) for v in data.values()), default=0)
 print(f"## Medians over {nrounds} round(s)\n")
 head = "| metric | kernel |" + "".join(f" {c} | {c} ÷ kernel |" for c in configs[1:])
@@ -217,7 +222,7 @@ for label, get, spec, better in rows:
     line = f"| {label} | {fmt(k, spec)} |"
     for c in configs[1:]:
         v = med(c, get)
-        ratio = "" if better is None or v is None or not k else f"{v / k:.2f}×"
+        ratio = "" if better is None or v is None or not k else ratio_text(v / k)
         line += f" {fmt(v, spec)} | {ratio} |"
     print(line)
 print()
