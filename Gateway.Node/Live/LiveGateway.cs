@@ -39,7 +39,8 @@ internal sealed class LiveGateway : IDisposable
         {
             CountDrop("internal-error");
             _log.LogError(e, "decision failed");
-        });
+        }, frame => CountLinkDrop("flow-queue-full",
+            $"a {frame.Length}-byte frame found {FlowOrder.DefaultMaxWaitingPerFlow} frames of its flow already waiting for their owner", 1));
         Inside = new LinkPort(inside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Outbound, t), CountLinkDrop, clock);
         Outside = new LinkPort(outside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Inbound, t), CountLinkDrop, clock) { AcceptsOwnAddress = true };
         _flush = new Timer(_ => TimerWork.Guarded(_log, "sending what waited for next hops", () =>
