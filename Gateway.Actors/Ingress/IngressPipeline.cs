@@ -25,15 +25,21 @@ public sealed class IngressPipeline
     private readonly bool _useFlowCache;
     private readonly RefusedPeers _refused = new(TimeSpan.FromSeconds(2));
     private readonly TimeProvider _clock;
+    private readonly Action? _beforeAskingOwner;
 
     /// <param name="useFlowCache">
     /// False sends every frame to its owner. Replay does: a capture's clock runs far ahead of the wall
     /// clock that batches activity reports, so owners would expire flows the cache kept busy.
     /// </param>
     /// <param name="clock">The monotonic clock an owner's deadline is set on (TimeProvider.System unless a test fakes it).</param>
+    /// <param name="beforeAskingOwner">
+    /// Runs on the deciding thread before a frame goes to its owner: a node that sends decided frames in batches sends
+    /// them here, so a frame the owner answers quickly can never leave before an earlier frame of its flow.
+    /// </param>
     public IngressPipeline(GatewayFront front, FlowIndex cache, ActivityRecorder activity, IActorRef peers, TimeSpan ownerTimeout,
-        bool useFlowCache = true, TimeProvider? clock = null)
+        bool useFlowCache = true, TimeProvider? clock = null, Action? beforeAskingOwner = null)
     {
+        _beforeAskingOwner = beforeAskingOwner;
         _clock = clock ?? TimeProvider.System;
         _useFlowCache = useFlowCache;
         _front = front;
@@ -85,6 +91,7 @@ public sealed class IngressPipeline
         if (_refused.IsRefused(request.Peer))
             return new(new IngressDecision(Verdict.Drop(DropReason.PeerLimit, ProtocolLabels.Of(request.Dissection), request.Peer), dir, DecisionSource.Front, null));
 
+        _beforeAskingOwner?.Invoke();
         return new(AskOwner(request, at));
     }
 

@@ -14,6 +14,8 @@ using VpnMasq.Protocols.Masquerade.Front;
 using VpnMasq.Protocols.Masquerade.Flows;
 using AkkaCluster = Akka.Cluster.Cluster;
 
+using VpnMasq.Node.Live;
+
 namespace VpnMasq.Node.Cluster;
 
 /// <summary>
@@ -83,7 +85,8 @@ internal sealed class GatewayNode : IAsyncDisposable
         var system = host.Services.GetRequiredService<ActorSystem>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var peers = registry.Get<PeerActor>();
-        var ingress = new IngressPipeline(front, cache, recorder, peers, settings.OwnerTimeout, settings.UseFlowCache);
+        var ingress = new IngressPipeline(front, cache, recorder, peers, settings.OwnerTimeout, settings.UseFlowCache,
+            beforeAskingOwner: TransmitBatch.FlushCurrent);
         var node = new GatewayNode(host, system, peers, registry.Get<ActivityReporter>(), ingress, settings);
         var config = system.Settings.Config;
         node.Loggers.CreateLogger(LogCategories.Node).Info(

@@ -8,9 +8,15 @@ namespace VpnMasq.Node.Live;
 /// verdict holds back the later frames of its flow (answered from the flow cache or not) until it is
 /// decided, and owners' answers that complete out of order are put back in order. Frames of other
 /// flows are never held: one flow waiting for a dead owner does not stall the established ones.
+/// A flow holds at most <paramref name="maxWaitingPerFlow"/> frames: beyond that a frame is dropped
+/// (<paramref name="overflowed"/> counts it) rather than memory growing for as long as an owner is silent.
 /// </summary>
-internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exception> failed)
+internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exception> failed, Action<byte[]>? overflowed = null,
+    int maxWaitingPerFlow = FlowOrder.DefaultMaxWaitingPerFlow)
 {
+    /// <summary>A TCP window's worth of full-size segments, and a few seconds of a busy flow while its owner decides.</summary>
+    public const int DefaultMaxWaitingPerFlow = 1024;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, Queue<Slot>> _waiting = [];
 
@@ -23,7 +29,13 @@ internal sealed class FlowOrder(Action<byte[], IngressDecision> emit, Action<Exc
         Slot slot;
         lock (_lock)
         {
-            if (!_waiting.TryGetValue(flow, out var queue))
+            if (_waiting.TryGetValue(flow, out var queue) && queue.Count >= maxWaitingPerFlow)
+            {
+                overflowed?.Invoke(frame);
+                return;
+            }
+
+            if (queue is null)
             {
                 if (decision.IsCompletedSuccessfully)
                 {

@@ -4,8 +4,9 @@ using SharpPcap.LibPcap;
 namespace VpnMasq.Node.Live;
 
 /// <summary>
-/// libpcap shows what leaves an interface as well as what arrives. On Ethernet the source address tells them
-/// apart; a point-to-point link has none, so the capture is told to deliver arriving packets only. Not with the
+/// libpcap shows what leaves an interface as well as what arrives. The capture is told to deliver arriving packets
+/// only: a point-to-point link has no source address to tell them apart by, and on Ethernet every frame the gateway
+/// sends would otherwise be copied into the ring of the port it leaves by, only to be thrown away. Not with the
 /// filter word "inbound": libpcap checks that in user space for the packets already in its ring when the filter
 /// is set, where it cannot, so the first packet(s) on the link were lost (seen with libpcap 1.10.3 on a tun).
 /// SharpPcap does not wrap pcap_setdirection; the library it has loaded does have it.

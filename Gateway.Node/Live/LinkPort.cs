@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using SharpPcap;
 using SharpPcap.LibPcap;
+using VpnMasq.Node.Live.Native;
 using VpnMasq.Protocols;
 using VpnMasq.Protocols.Frames;
 using VpnMasq.Protocols.Ipv4;
@@ -12,9 +13,10 @@ namespace VpnMasq.Node.Live;
 internal delegate void CapturedFrame(byte[] frame, in Dissection d, TimeSpan at);
 
 /// <summary>
-/// One gateway interface through libpcap: captures the IPv4 frames addressed to this host's Ethernet
-/// address (never its own or injected ones, which libpcap shows too), learns neighbours from ARP, and
-/// injects frames with this interface's source address and the next hop's destination address.
+/// One gateway interface: captures through libpcap the IPv4 frames that arrive addressed to this host's Ethernet
+/// address (<see cref="CaptureLoop"/>, arriving frames only), learns neighbours from ARP, and sends frames with
+/// this interface's source address and the next hop's destination address through a packet socket
+/// (<see cref="PacketSocket"/>), batched per capture pass on a capture thread.
 /// Frames whose next hop is not resolved yet wait briefly while an ARP request goes out.
 /// A point-to-point link (raw IP or Linux cooked: ppp, tun, WireGuard) has no addresses and one next hop:
 /// its packets arrive framed as Ethernet (<see cref="EthernetFraming"/>) and leave without the frame.
@@ -25,18 +27,19 @@ internal sealed class LinkPort : IDisposable
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(2);
 
     private readonly LibPcapLiveDevice _device;
-    private readonly Lock _send = new();
     private static readonly TimeSpan ArpRetry = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<uint, Waiting> _waiting = [];
     private readonly CapturedFrame _onFrame;
-    private readonly Action<string, string> _onDrop;
+    private readonly LinkDropped _onDrop;
 
     private readonly CaptureSettings _capture;
     private readonly TimeProvider _clock;
     private PointToPointSender? _pointToPoint;
+    private PacketSocket? _socket;
+    private CaptureLoop? _loop;
 
     /// <param name="clock">The monotonic clock of ARP waits and retries and of neighbour refreshes.</param>
-    public LinkPort(LinkInfo link, CaptureSettings capture, CapturedFrame onFrame, Action<string, string> onDrop, TimeProvider clock)
+    public LinkPort(LinkInfo link, CaptureSettings capture, CapturedFrame onFrame, LinkDropped onDrop, TimeProvider clock)
     {
         _capture = capture;
         _clock = clock;
@@ -74,60 +77,64 @@ internal sealed class LinkPort : IDisposable
         }
 
         Framing = LinkFramings.Of(Link.Name, _device.LinkType);
+        // Arriving frames only: what this host and the gateway send would otherwise be copied into the ring too
+        // (a forwarded frame twice), only to be thrown away here.
+        InboundCapture.Set(_device);
+        CapturedBytes arrived;
         if (Framing == LinkFraming.Ethernet)
         {
             _device.Filter = "arp or ip";
             Neighbours.Refresh(resolving: true);
-            _device.OnPacketArrival += Arrived;
+            _socket = new PacketSocket(Link.Name, _onDrop);
+            arrived = Arrived;
         }
         else
         {
-            InboundCapture.Set(_device);
             _device.Filter = "ip";
             _pointToPoint = new PointToPointSender(Link.Name);
-            _device.OnPacketArrival += ArrivedPointToPoint;
+            arrived = ArrivedPointToPoint;
         }
 
-        _device.StartCapture();
+        _loop = new CaptureLoop(_device, arrived, _onDrop,
+            e => _onDrop("internal-error", $"a frame captured on {Link.Name} was lost: {e.GetType().Name}: {e.Message}", 1));
+        _loop.Start();
     }
 
-    private void Arrived(object sender, PacketCapture capture)
+    private void Arrived(ReadOnlySpan<byte> frame, TimeSpan at)
     {
-        var raw = capture.GetPacket();
-        var frame = raw.Data;
-        // libpcap also shows what leaves the interface: this host's own frames and the ones injected here.
-        // Tagged frames were never this port's: the capture filter ("arp or ip") does not match them.
+        // Tagged frames were never this port's: the capture filter ("arp or ip") does not match them. A frame from
+        // this interface's own address is one the host looped back, never a neighbour's.
         if (EthernetHeader.Parse(frame, out var ethernet) != ParseStatus.Ok || ethernet.HasVlanTag || ethernet.Source.SequenceEqual(Link.Mac))
             return;
         if (ethernet.EtherType == EtherType.Arp)
         {
-            LearnFromArp(frame.AsSpan(ethernet.Length));
+            LearnFromArp(frame[ethernet.Length..]);
             return;
         }
 
         // Only frames sent to this interface; the kernel keeps traffic for its own addresses.
-        if (ethernet.EtherType == EtherType.Ipv4 && ethernet.Destination.SequenceEqual(Link.Mac))
-            Deliver(frame, raw.Timeval);
+        if (ethernet.EtherType == EtherType.Ipv4 && ethernet.Destination.SequenceEqual(Link.Mac) && IsForwarded(frame))
+            Deliver(frame.ToArray(), at);
     }
 
     /// <summary>A point-to-point link: every packet libpcap shows arrived (the capture is inbound only), for this host or through it.</summary>
-    private void ArrivedPointToPoint(object sender, PacketCapture capture)
+    private void ArrivedPointToPoint(ReadOnlySpan<byte> packet, TimeSpan at)
     {
-        var frame = Framing == LinkFraming.RawIp ? EthernetFraming.FromRawIp(capture.Data) : EthernetFraming.FromLinuxCooked(capture.Data);
-        if (frame is not null)
-            Deliver(frame, capture.Header.Timeval);
+        var frame = Framing == LinkFraming.RawIp ? EthernetFraming.FromRawIp(packet) : EthernetFraming.FromLinuxCooked(packet);
+        if (frame is not null && IsForwarded(frame))
+            Deliver(frame, at);
     }
 
-    private void Deliver(byte[] frame, PosixTimeval time)
-    {
-        if (!Ipv4Header.TryReadDestination(frame.AsSpan(EthernetHeader.UntaggedLength), out uint destination))
-            return;
-        if (destination == Link.Address && !AcceptsOwnAddress)
-            return;
+    /// <summary>An IPv4 frame through the gateway, or to the public address on the outside port; the host keeps the rest.</summary>
+    private bool IsForwarded(ReadOnlySpan<byte> frame) =>
+        Ipv4Header.TryReadDestination(frame[EthernetHeader.UntaggedLength..], out uint destination)
+        && (destination != Link.Address || AcceptsOwnAddress);
 
+    private void Deliver(byte[] frame, TimeSpan at)
+    {
         // The one dissection of this frame: ordering, the front, the flow cache and the owner all read it.
         var d = FrameDissector.Dissect(LinkType.Ethernet, frame);
-        _onFrame(frame, d, TimeSpan.FromTicks((long)time.Seconds * TimeSpan.TicksPerSecond + (long)time.MicroSeconds * 10));
+        _onFrame(frame, d, at);
     }
 
     /// <summary>The outside port takes frames to its own address: that is the public address.</summary>
@@ -166,7 +173,7 @@ internal sealed class LinkPort : IDisposable
             if (entry.Frames.Count < MaxWaitingPerHop)
                 entry.Frames.Add(frame);
             else
-                _onDrop("neighbour-queue-full", $"{MaxWaitingPerHop} frames already wait on {Link.Name} for next hop {Ipv4Address.Format(nextHop)}");
+                _onDrop("neighbour-queue-full", $"{MaxWaitingPerHop} frames already wait on {Link.Name} for next hop {Ipv4Address.Format(nextHop)}", 1);
             if (entry.Frames.Count == 1)
                 RequestArp(nextHop, entry); // one request per hop; FlushWaiting repeats it while the hop is unresolved
         }
@@ -197,8 +204,7 @@ internal sealed class LinkPort : IDisposable
                 else if (_clock.GetElapsedTime(entry.Since) > ResolveTimeout)
                 {
                     string detail = $"next hop {Ipv4Address.Format(hop)} on {Link.Name} did not answer ARP within {ResolveTimeout.TotalSeconds:0.#} s";
-                    foreach (var _ in entry.Frames)
-                        _onDrop("neighbour-unresolved", detail);
+                    _onDrop("neighbour-unresolved", detail, entry.Frames.Count);
                     _waiting.Remove(hop);
                 }
                 else if (_clock.GetElapsedTime(entry.LastRequest) > ArpRetry)
@@ -209,19 +215,14 @@ internal sealed class LinkPort : IDisposable
         }
     }
 
+    /// <summary>On a capture thread into its batch, sent when the pass over the ring ends; from any other thread at once.</summary>
     private void Transmit(byte[] frame, byte[] mac)
     {
         EthernetFields.Readdress(frame, mac, Link.Mac);
-        try
-        {
-            lock (_send)
-                _device.SendPacket(frame);
-        }
-        catch (Exception e) when (e is PcapException or InvalidOperationException or ObjectDisposedException)
-        {
-            // The frame is lost, not the gateway: count it; the capture goes on.
-            _onDrop("transmit-failed", $"{frame.Length}-byte frame on {Link.Name}: {e.Message}");
-        }
+        if (TransmitBatch.Current is { } batch)
+            batch.Add(_socket!, frame);
+        else
+            _socket!.Send(frame);
     }
 
     private void SendPointToPoint(PointToPointSender link, byte[] frame)
@@ -232,7 +233,7 @@ internal sealed class LinkPort : IDisposable
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            _onDrop("transmit-failed", $"{frame.Length - EthernetHeader.UntaggedLength}-byte packet on {Link.Name}: {e.Message}");
+            _onDrop("transmit-failed", $"{frame.Length - EthernetHeader.UntaggedLength}-byte packet on {Link.Name}: {e.Message}", 1);
         }
     }
 
@@ -251,31 +252,15 @@ internal sealed class LinkPort : IDisposable
 
     private void SendArpRequest(uint target)
     {
-        var request = ArpFields.Request(EthernetFields.ReadMac(Link.Mac), Link.Address, target).ToEthernetFrame();
-        try
-        {
-            lock (_send)
-                _device.SendPacket(request);
-        }
-        catch (Exception e) when (e is PcapException or InvalidOperationException or ObjectDisposedException)
-        {
-            // The next retry asks again; frames waiting for this hop are counted if it never answers.
-            _onDrop("arp-request-failed", $"ARP request for {Ipv4Address.Format(target)} on {Link.Name}: {e.Message}");
-        }
+        // A refusal is counted (transmit-failed); the next retry asks again, and frames waiting for this hop are counted if it never answers.
+        _socket!.Send(ArpFields.Request(EthernetFields.ReadMac(Link.Mac), Link.Address, target).ToEthernetFrame());
     }
 
     public void Dispose()
     {
-        try
-        {
-            _device.StopCapture();
-        }
-        catch (PcapException)
-        {
-            // already stopped
-        }
-
+        _loop?.Dispose();
         _device.Close();
+        _socket?.Dispose();
         _pointToPoint?.Dispose();
     }
 

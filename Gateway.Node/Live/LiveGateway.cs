@@ -39,7 +39,8 @@ internal sealed class LiveGateway : IDisposable
         {
             CountDrop("internal-error");
             _log.LogError(e, "decision failed");
-        });
+        }, frame => CountLinkDrop("flow-queue-full",
+            $"a {frame.Length}-byte frame found {FlowOrder.DefaultMaxWaitingPerFlow} frames of its flow already waiting for their owner", 1));
         Inside = new LinkPort(inside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Outbound, t), CountLinkDrop, clock);
         Outside = new LinkPort(outside, capture, (byte[] f, in Dissection d, TimeSpan t) => Decide(f, d, Direction.Inbound, t), CountLinkDrop, clock) { AcceptsOwnAddress = true };
         _flush = new Timer(_ => TimerWork.Guarded(_log, "sending what waited for next hops", () =>
@@ -131,17 +132,19 @@ internal sealed class LiveGateway : IDisposable
     private LinkPort PortFor(Side side) => side == Side.Inside ? Inside : Outside;
 
     /// <summary>
-    /// A frame lost on the way out (next hop unresolved, queue full, libpcap refused it): counted, and logged as a
+    /// Frames a link lost (next hop unresolved, queue full, the link refused a frame, the kernel dropped frames before
+    /// capture because the ring was full): counted, and logged as a
     /// warning, at most once every 10 s per reason with how many went since, so a dead next hop cannot flood the log.
     /// </summary>
-    private void CountLinkDrop(string reason, string detail)
+    private void CountLinkDrop(string reason, string detail, long count)
     {
-        CountDrop(reason);
+        CountDrop(reason, count);
         if (_linkDropWarnings.ShouldLog(reason, out long since))
             _linkDropLog.LogWarning("drop {Reason}: {Detail} ({Since} such drops since the last warning)", reason, detail, since);
     }
 
-    private void CountDrop(string reason) => _drops.AddOrUpdate(DropKeys.GetOrAdd(reason, static r => "drop:" + r), 1, static (_, n) => n + 1);
+    private void CountDrop(string reason, long count = 1) =>
+        _drops.AddOrUpdate(DropKeys.GetOrAdd(reason, static r => "drop:" + r), static (_, c) => c, static (_, n, c) => n + c, count);
 
     public void Dispose()
     {

@@ -31,6 +31,25 @@ public sealed class FlowOrderTests
     }
 
     [Fact]
+    public void AFlowWaitingForItsOwner_HoldsAtMostItsLimit_TheFramesBeyondAreCountedAndDropped()
+    {
+        var sent = new List<byte>();
+        var overflowed = new List<byte>();
+        var order = new FlowOrder((frame, _) => sent.Add(frame[^1]), e => throw e, frame => overflowed.Add(frame[^1]), maxWaitingPerFlow: 2);
+        var owner = new TaskCompletionSource<IngressDecision>();
+
+        Add(order, Frame(flowPort: 1000, tag: 1), new ValueTask<IngressDecision>(owner.Task));
+        Add(order, Frame(flowPort: 1000, tag: 2), new ValueTask<IngressDecision>(Forward));
+        Add(order, Frame(flowPort: 1000, tag: 3), new ValueTask<IngressDecision>(Forward)); // a third would exceed 2
+        Add(order, Frame(flowPort: 2000, tag: 4), new ValueTask<IngressDecision>(Forward)); // another flow is not limited by it
+
+        Assert.Equal([3], overflowed);
+        owner.SetResult(Forward);
+        SpinWait.SpinUntil(() => sent.Count == 3, TimeSpan.FromSeconds(5));
+        Assert.Equal([4, 1, 2], sent);
+    }
+
+    [Fact]
     public void OtherFlows_AreNotHeldBehindAFlowWaitingForItsOwner()
     {
         var sent = new List<byte>();
