@@ -46,6 +46,15 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 {
     private const string SweepTimer = "sweep";
     private const string ActivityTimer = "activity-snapshot";
+    private const string PublicationTimer = "publish-flows";
+
+    /// <summary>
+    /// Flows changed by frames are published together, this long after the first change: projecting, sorting and
+    /// shipping the table costs all its entries, and an owner that keeps up with a burst of new flows (its mailbox
+    /// empty after each frame) would otherwise pay that per frame, O(entries²) for the burst. Other nodes hear of a
+    /// change through distributed data's 100 ms notify interval anyway.
+    /// </summary>
+    private static readonly TimeSpan PublicationDelay = TimeSpan.FromMilliseconds(20);
 
     private readonly uint _remote;
     private readonly PeerActorSettings _settings;
@@ -65,7 +74,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private int _awaiting;
     /// <summary>A write was rejected: the actor is stopping, and no later effect may leave meanwhile.</summary>
     private bool _rejected;
-    /// <summary>A <see cref="PublishTick"/> is on its way: frames share one flow publication per turn of the mailbox.</summary>
+    /// <summary>A <see cref="PublishTick"/> is on its way: frames share one flow publication (<see cref="PublicationDelay"/>).</summary>
     private bool _publicationScheduled;
 
     /// <summary>The latest frame time and when (monotonic clock) it was seen: sweeps advance the frame clock by real time.</summary>
@@ -311,16 +320,13 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         return _state.TakeSnapshot();
     }
 
-    /// <summary>
-    /// Projecting the flows costs the whole table, too much per frame in a burst of new flows: frames only ask for a
-    /// <see cref="PublishTick"/>, which comes after the frames already in the mailbox.
-    /// </summary>
+    /// <summary>Frames do not project the flows themselves: they ask for one <see cref="PublishTick"/> (<see cref="PublicationDelay"/>).</summary>
     private void FlowsMayHaveChanged()
     {
         if (_publicationScheduled)
             return;
         _publicationScheduled = true;
-        Self.Tell(PublishTick.Instance);
+        Timers.StartSingleTimer(PublicationTimer, PublishTick.Instance, PublicationDelay);
     }
 
     /// <summary>The flows of every decision so far, published once those decisions are journaled.</summary>
@@ -410,7 +416,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         public static readonly ActivityTick Instance = new();
     }
 
-    private sealed class PublishTick : INotInfluenceReceiveTimeout, INoSerializationVerificationNeeded
+    private sealed class PublishTick : INotInfluenceReceiveTimeout
     {
         public static readonly PublishTick Instance = new();
     }
