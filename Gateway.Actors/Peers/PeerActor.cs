@@ -281,8 +281,8 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// The journal refused an event (it would not serialize, or broke a constraint) and Akka carries on by
-    /// default; the decision it belonged to was never applied nor answered, and later ones may have built on
-    /// it in the journal's order: stop, so the peer starts again from what the journal really has.
+    /// default; the decision it belonged to is applied in memory but was never answered, and later ones may have
+    /// built on it: stop, so the peer starts again from what the journal really has.
     /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
