@@ -22,10 +22,14 @@ namespace VpnMasq.Actors.Peers;
 /// to the journal with PersistAllAsync, which does not stash: every frame that arrives while one write is in flight
 /// is decided meanwhile, and Akka sends all their events to the journal as the next single write. Everything a
 /// decision does outside this actor — its reply, the flows published to every node's cache, a snapshot, asking to
-/// passivate — is an effect, and every effect goes through one ordered pipeline (<see cref="AfterJournal"/>, a
-/// DeferAsync): Akka runs it only after the events of every earlier decision are journaled. So no verdict ever
-/// precedes the durability of what it depends on — its own events, and those of earlier decisions it built on (the
-/// second frame of a new flow, which needs no event, is answered only after the first frame's mapping is stored).
+/// passivate — is an effect, and every effect goes through one ordered pipeline (<see cref="AfterJournal"/>): it
+/// waits behind every event persisted before it, and the persist handlers, which Akka runs in journal order, release
+/// it. So no verdict ever precedes the durability of what it depends on — its own events, and those of earlier
+/// decisions it built on (the second frame of a new flow, which needs no event, is answered only after the first
+/// frame's mapping is stored). Not DeferAsync, which does the same: it sends what it defers to the journal, alone
+/// when no event follows it, and Akka.Persistence.Sql 1.5.73's SqlWriteJournal throws on a write without events
+/// (<c>messagesList.Head()</c>); ten of those open the journal's circuit breaker and every peer's writes fail for
+/// 30 s (`burst --flows 20000 --remotes 100` dropped every frame in 3 runs of 8).
 /// </para>
 /// <para>
 /// Why the in-memory state may run ahead of the journal: it is seen by nothing outside this actor until an effect
@@ -70,8 +74,11 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private int _eventsSinceSnapshot;
     private bool _activityUnsaved;
 
-    /// <summary>Effects waiting in the pipeline for earlier decisions' events to be journaled (<see cref="AfterJournal"/>).</summary>
-    private int _awaiting;
+    /// <summary>Effects waiting for the events persisted before them (<see cref="AfterJournal"/>), each with how many events that is.</summary>
+    private readonly Queue<(long After, Action Effect)> _effects = new();
+    /// <summary>Events handed to PersistAllAsync since the actor started, and how many of them are journaled.</summary>
+    private long _eventsPersisting;
+    private long _eventsJournaled;
     /// <summary>A write was rejected: the actor is stopping, and no later effect may leave meanwhile.</summary>
     private bool _rejected;
     /// <summary>A <see cref="PublishTick"/> is on its way: frames share one flow publication (<see cref="PublicationDelay"/>).</summary>
@@ -234,7 +241,8 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         List<EstablishedFlow>? flows = null;
         if (!decision.IsQuiet)
         {
-            PersistAllAsync(decision.Events, static _ => { });
+            PersistAllAsync(decision.Events, Journaled);
+            _eventsPersisting += decision.Events.Count;
             _eventsSinceSnapshot += decision.Events.Count;
             if (coalescePublication)
                 FlowsMayHaveChanged();
@@ -257,19 +265,24 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// Runs <paramref name="effect"/> once every event persisted so far is journaled — at once when none is pending.
-    /// Akka runs DeferAsync handlers in order with the PersistAsync handlers before them, and not at all once a write
-    /// has failed (the actor stops); a rejected write stops the actor too, and <see cref="_rejected"/> holds effects
-    /// back until it has.
+    /// Effects run in the order they were asked for. A failed write stops the actor before any handler after it
+    /// runs, so its effects and all later ones never do; a rejected write stops the actor too, and
+    /// <see cref="_rejected"/> holds effects back until it has.
     /// </summary>
     private void AfterJournal(Action effect)
     {
-        _awaiting++;
-        DeferAsync(Journaled.Instance, _ =>
-        {
-            _awaiting--;
-            if (!_rejected)
-                effect();
-        });
+        if (_eventsJournaled == _eventsPersisting)
+            effect();
+        else
+            _effects.Enqueue((_eventsPersisting, effect));
+    }
+
+    /// <summary>The persist handler of every event: Akka runs them in journal order, one per event stored.</summary>
+    private void Journaled(PeerEvent _)
+    {
+        _eventsJournaled++;
+        while (!_rejected && _effects.TryPeek(out var next) && next.After <= _eventsJournaled)
+            _effects.Dequeue().Effect();
     }
 
     /// <summary>The table as decided so far, answered once all of it is journaled (with the sequence number it includes).</summary>
@@ -392,7 +405,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void PassivateWhenEmpty()
     {
-        if (_awaiting == 0 && IsEmpty)
+        if (_eventsJournaled == _eventsPersisting && IsEmpty)
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 
@@ -421,9 +434,4 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         public static readonly PublishTick Instance = new();
     }
 
-    /// <summary>What <see cref="AfterJournal"/> defers: a marker; the effect itself stays in the handler.</summary>
-    private sealed class Journaled : INoSerializationVerificationNeeded
-    {
-        public static readonly Journaled Instance = new();
-    }
 }
