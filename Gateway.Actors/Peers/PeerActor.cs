@@ -74,13 +74,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     private int _eventsSinceSnapshot;
     private bool _activityUnsaved;
 
-    /// <summary>Effects waiting for the events persisted before them (<see cref="AfterJournal"/>), each with how many events that is.</summary>
-    private readonly Queue<(long After, Action Effect)> _effects = new();
-    /// <summary>Events handed to PersistAllAsync since the actor started, and how many of them are journaled.</summary>
-    private long _eventsPersisting;
-    private long _eventsJournaled;
-    /// <summary>A write was rejected: the actor is stopping, and no later effect may leave meanwhile.</summary>
-    private bool _rejected;
+    private readonly EffectsAfterJournal _effects = new();
     /// <summary>A <see cref="PublishTick"/> is on its way: frames share one flow publication (<see cref="PublicationDelay"/>).</summary>
     private bool _publicationScheduled;
 
@@ -241,8 +235,8 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
         List<EstablishedFlow>? flows = null;
         if (!decision.IsQuiet)
         {
-            PersistAllAsync(decision.Events, Journaled);
-            _eventsPersisting += decision.Events.Count;
+            PersistAllAsync(decision.Events, _ => _effects.Journaled());
+            _effects.Persisting(decision.Events.Count);
             _eventsSinceSnapshot += decision.Events.Count;
             if (coalescePublication)
                 FlowsMayHaveChanged();
@@ -264,26 +258,11 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Runs <paramref name="effect"/> once every event persisted so far is journaled — at once when none is pending.
-    /// Effects run in the order they were asked for. A failed write stops the actor before any handler after it
-    /// runs, so its effects and all later ones never do; a rejected write stops the actor too, and
-    /// <see cref="_rejected"/> holds effects back until it has.
+    /// Runs <paramref name="effect"/> once every event persisted so far is journaled — at once when none is pending —
+    /// in the order effects were asked for. A failed write stops the actor before any persist handler after it runs,
+    /// so its effects and all later ones never do; a rejected write stops the actor too, and halts them until it has.
     /// </summary>
-    private void AfterJournal(Action effect)
-    {
-        if (_eventsJournaled == _eventsPersisting)
-            effect();
-        else
-            _effects.Enqueue((_eventsPersisting, effect));
-    }
-
-    /// <summary>The persist handler of every event: Akka runs them in journal order, one per event stored.</summary>
-    private void Journaled(PeerEvent _)
-    {
-        _eventsJournaled++;
-        while (!_rejected && _effects.TryPeek(out var next) && next.After <= _eventsJournaled)
-            _effects.Dequeue().Effect();
-    }
+    private void AfterJournal(Action effect) => _effects.Run(effect);
 
     /// <summary>The table as decided so far, answered once all of it is journaled (with the sequence number it includes).</summary>
     private void AnswerTable(IActorRef asker)
@@ -299,7 +278,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        _rejected = true;
+        _effects.Halt();
         base.OnPersistRejected(cause, @event, sequenceNr);
         Context.Stop(Self);
     }
@@ -405,7 +384,7 @@ public sealed class PeerActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void PassivateWhenEmpty()
     {
-        if (_eventsJournaled == _eventsPersisting && IsEmpty)
+        if (_effects.Idle && IsEmpty)
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 
