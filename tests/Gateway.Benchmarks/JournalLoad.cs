@@ -105,7 +105,7 @@ internal static class JournalLoad
         return forwarded;
     }
 
-    private static byte[] UdpFrame(uint remote, ushort sourcePort)
+    internal static byte[] UdpFrame(uint remote, ushort sourcePort)
     {
         var eth = new EthernetFields(0x02_00_00_00_00_01, 0x02_00_00_00_00_02, EtherType.Ipv4);
         const int payload = 64;

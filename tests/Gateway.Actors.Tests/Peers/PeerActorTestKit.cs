@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using VpnMasq.Actors.Peers;
 using VpnMasq.Actors.Tests.Support;
@@ -14,8 +15,13 @@ namespace VpnMasq.Actors.Tests.Peers;
 /// One actor system per test with the TestKit journal, in which PeerActors of <see cref="Remote"/> are started,
 /// stopped and started again (a failover, without the cluster around it).
 /// </summary>
-public abstract class PeerActorTestKit(bool serializeMessages = true) : TestKit(TestHocon.PeerActor(serializeMessages), "peers")
+public abstract class PeerActorTestKit(Config config) : TestKit(config, "peers")
 {
+    protected PeerActorTestKit(bool serializeMessages = true)
+        : this(TestHocon.PeerActor(serializeMessages))
+    {
+    }
+
     protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     protected static readonly string PeerId = Ipv4Address.Format(Remote);
     protected static readonly string PersistenceId = "peer-" + PeerId;

@@ -1,5 +1,7 @@
+using VpnMasq.Actors.Peers;
 using VpnMasq.Actors.Tests.Support;
 using VpnMasq.Protocols.Masquerade;
+using static VpnMasq.Protocols.Tests.Masquerade.TestFrames;
 
 namespace VpnMasq.Actors.Tests.Peers;
 
@@ -79,4 +81,49 @@ public sealed class PersistBeforeEffectTests() : PeerActorTestKit(serializeMessa
         await Persistence.Journal.OnWrite.Pass();
         await flows.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
     }
+
+    [Fact]
+    public async Task SecondFrameOfANewFlow_WhileTheFirstOnesMappingIsBeingWritten_IsAnsweredOnlyAfterThatWrite()
+    {
+        var reference = new ReferencePeer(Masquerade);
+        Assert.Equal(VerdictAction.Forward, reference.Decide(FlowFrame).Verdict.Action);
+        Assert.Equal(VerdictAction.Forward, reference.Decide(FlowFrame).Verdict.Action);
+        Assert.Equal([1, 0], reference.Batches); // the second frame needs no event: its verdict rests on the first's
+        var peer = StartPeer(CreateTestProbe());
+        await TableAsync(peer);
+        await Persistence.Journal.OnWrite.PassWithDelay(TimeSpan.FromMilliseconds(600));
+
+        Send(peer, FlowFrame);
+        Send(peer, FlowFrame);
+
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(400));
+        Assert.Equal(VerdictAction.Forward, (await ExpectMsgAsync<FrameDecided>(Timeout)).Verdict.Action);
+        Assert.Equal(VerdictAction.Forward, (await ExpectMsgAsync<FrameDecided>(Timeout)).Verdict.Action);
+        Assert.Equal<object>(reference.Events, (await Persistence.EventsAsync(PersistenceId)).Select(e => e.Event));
+    }
+
+    [Fact]
+    public async Task FramesDecidedWhileAWriteThatFailsIsInFlight_GetNoVerdict_AndThePeerRecoversWithoutTheirMappings()
+    {
+        // Group commit applies a decision before its write completes; a failed write must take that state with it.
+        var peer = StartPeer(CreateTestProbe());
+        await TableAsync(peer);
+        Watch(peer);
+        await Persistence.Journal.OnWrite.FailWithDelay(TimeSpan.FromMilliseconds(300));
+
+        Send(peer, FlowFrame);
+        Send(peer, FlowFrame); // builds on the first frame's mapping, needs no event
+        Send(peer, new(UdpFrame(InsideA, 20001, Remote, 9000, [1]), Direction.Outbound, TimeSpan.FromSeconds(1)));
+
+        // The actor stops without answering any of them: a FrameDecided before Terminated fails this expectation.
+        await ExpectTerminatedAsync(peer, Timeout);
+        await Persistence.Journal.OnWrite.Pass();
+        var recovered = await TableAsync(StartPeer(CreateTestProbe()));
+        Assert.Equal(0, recovered.Table.EntryCount);
+        Assert.Empty(await Persistence.EventsAsync(PersistenceId));
+    }
+
+    /// <summary>A frame of a new UDP flow: the first one opens a port mapping, another one like it reuses it.</summary>
+    private static TrafficFrame FlowFrame { get; } =
+        new(UdpFrame(InsideA, 20000, Remote, 9000, [1]), Direction.Outbound, TimeSpan.FromSeconds(1));
 }

@@ -51,6 +51,20 @@ internal static class TestHocon
         }
         """;
 
+    /// <summary>An in-memory journal that takes a round trip per write and reports each write (<see cref="BatchRecordingJournal"/>).</summary>
+    private const string BatchRecordingPersistence = """
+        akka.persistence {
+          journal {
+            plugin = "akka.persistence.journal.batch-recording"
+            batch-recording {
+              class = "VpnMasq.Actors.Tests.Support.BatchRecordingJournal, Gateway.Actors.Tests"
+              plugin-dispatcher = "akka.actor.default-dispatcher"
+            }
+          }
+          snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        }
+        """;
+
     private const string InMemoryPersistence = """
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
@@ -76,6 +90,10 @@ internal static class TestHocon
     /// </summary>
     public static Config PeerActor(bool serializeMessages) => ConfigurationFactory.ParseString(string.Join('\n',
         "akka.actor.serialize-messages = " + (serializeMessages ? "on" : "off"), Cluster, TestKitPersistence, SerializationHocon.Config));
+
+    /// <summary>PeerActors under test on the <see cref="BatchRecordingJournal"/>; every message is serialized on its way.</summary>
+    public static Config PeerActorOnBatchRecordingJournal { get; } = ConfigurationFactory.ParseString(string.Join('\n',
+        "akka.actor.serialize-messages = on", Cluster, BatchRecordingPersistence, SerializationHocon.Config));
 
     /// <summary>A cluster node with a peer shard region on the in-memory journal; every message is serialized on its way.</summary>
     public static Config GatewayNode { get; } = ConfigurationFactory.ParseString(string.Join('\n',
