@@ -44,6 +44,9 @@ internal static unsafe partial class LibPcap
     [LibraryImport(Library, EntryPoint = "pcap_stats")]
     public static partial int Stats(nint pcap, Statistics* stats);
 
+    [LibraryImport(Library, EntryPoint = "pcap_fileno")]
+    public static partial int FileNumber(nint pcap);
+
     [LibraryImport(Library, EntryPoint = "pcap_breakloop")]
     public static partial void BreakLoop(nint pcap);
 

@@ -14,6 +14,8 @@ internal static unsafe partial class Libc
     public const int SockRaw = 3;
     public const short PollIn = 0x001;
     public const int Eintr = 4;
+    public const int SolPacket = 263;
+    public const int PacketIgnoreOutgoing = 23; // Linux 4.20
 
     [StructLayout(LayoutKind.Sequential)]
     public struct IoVec
@@ -74,6 +76,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, byte* buffer, nuint length, int flags);
+
+    [LibraryImport(Library, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSocketOption(int fd, int level, int name, int* value, uint valueLength);
 
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
