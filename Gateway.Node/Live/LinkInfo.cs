@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using VpnMasq.Protocols.Ipv4;
@@ -21,6 +22,10 @@ internal sealed record LinkInfo(string Name, byte[] Mac, uint Address, int Prefi
         var mac = nic.GetPhysicalAddress().GetAddressBytes();
         return new LinkInfo(name, mac, ipv4 is null ? 0 : Ipv4Address.FromIPAddress(ipv4.Address), ipv4?.PrefixLength ?? 0);
     }
+
+    /// <summary>The kernel's index of interface <paramref name="name"/>, as packet sockets are bound and addressed by it.</summary>
+    public static int IndexOf(string name) =>
+        int.Parse(File.ReadAllText($"/sys/class/net/{name}/ifindex").Trim(), CultureInfo.InvariantCulture);
 
     public bool OnLink(uint address) =>
         Address != 0 && PrefixLength > 0 && new Cidr(Address, PrefixLength).Contains(address);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using VpnMasq.Node.Live.Native;
 
@@ -27,7 +26,7 @@ internal sealed unsafe class PacketSocket : IDisposable
         _fd = Libc.Socket(Libc.AfPacket, Libc.SockRaw, 0);
         if (_fd < 0)
             throw new InvalidOperationException($"cannot open a packet socket for {interfaceName}: {Libc.Describe(Marshal.GetLastPInvokeError())} (run as root or with CAP_NET_RAW)");
-        var address = new Libc.LinkLayerAddress { Family = Libc.AfPacket, InterfaceIndex = IndexOf(interfaceName) };
+        var address = new Libc.LinkLayerAddress { Family = Libc.AfPacket, InterfaceIndex = LinkInfo.IndexOf(interfaceName) };
         if (Libc.Bind(_fd, &address, (uint)sizeof(Libc.LinkLayerAddress)) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -72,9 +71,6 @@ internal sealed unsafe class PacketSocket : IDisposable
 
     private void Failed(int errno, int length) =>
         _failed("transmit-failed", $"{length}-byte frame on {_link}: {Libc.Describe(errno)}", 1);
-
-    private static int IndexOf(string interfaceName) =>
-        int.Parse(File.ReadAllText($"/sys/class/net/{interfaceName}/ifindex").Trim(), CultureInfo.InvariantCulture);
 
     public void Dispose() => _ = Libc.Close(_fd);
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -28,15 +27,12 @@ internal sealed class PointToPointSender : IDisposable
         _link = new SocketAddress(AddressFamily.Packet, SockaddrLlLength);
         var bytes = _link.Buffer.Span;
         BinaryPrimitives.WriteUInt16BigEndian(bytes[ProtocolOffset..], EtherType.Ipv4);
-        int index = IndexOf(interfaceName);
+        int index = LinkInfo.IndexOf(interfaceName);
         MemoryMarshal.Write(bytes[IndexOffset..], in index); // the kernel reads sll_ifindex in host byte order
     }
 
     /// <summary>Sends one IP packet; a failure (link down, packet over the MTU) throws <see cref="SocketException"/>.</summary>
     public void Send(ReadOnlySpan<byte> packet) => _socket.SendTo(packet, SocketFlags.None, _link);
-
-    private static int IndexOf(string interfaceName) =>
-        int.Parse(File.ReadAllText($"/sys/class/net/{interfaceName}/ifindex").Trim(), CultureInfo.InvariantCulture);
 
     public void Dispose() => _socket.Dispose();
 }

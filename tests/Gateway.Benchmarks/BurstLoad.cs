@@ -19,8 +19,8 @@ internal static class BurstLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int flows = Option(args, "--flows", 5000);
-        int remotes = Option(args, "--remotes", 1);
+        int flows = ScriptArguments.Option(args, "--flows", 5000);
+        int remotes = ScriptArguments.Option(args, "--remotes", 1);
         var directory = Directory.CreateTempSubdirectory("vpnmasq-burst-");
         var settings = new NodeSettings
         {
@@ -50,9 +50,4 @@ internal static class BurstLoad
         return 0;
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

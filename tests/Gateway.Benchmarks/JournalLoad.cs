@@ -25,8 +25,8 @@ internal static class JournalLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int peers = Option(args, "--peers", 1000);
-        int flows = Option(args, "--flows", 20);
+        int peers = ScriptArguments.Option(args, "--peers", 1000);
+        int flows = ScriptArguments.Option(args, "--flows", 20);
         string? postgres = args.SkipWhile(a => a != "--postgres").Skip(1).FirstOrDefault()
                            ?? Environment.GetEnvironmentVariable("VPNMASQ_TEST_POSTGRES");
         var sqliteDir = Directory.CreateTempSubdirectory("vpnmasq-journal-");
@@ -118,11 +118,6 @@ internal static class JournalLoad
         return frame;
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     private static async Task Sql(string connection, string command)
     {

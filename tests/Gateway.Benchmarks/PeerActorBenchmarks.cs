@@ -85,7 +85,7 @@ public class PeerActorBenchmarks
 
     private DecideFrame NewFlow(uint remote, ushort sourcePort)
     {
-        var frame = UdpFrame(remote, sourcePort);
+        var frame = JournalLoad.UdpFrame(remote, sourcePort);
         return new DecideFrame(remote, frame, FrameDissector.Dissect(LinkType.Ethernet, frame), Direction.Outbound, TimeSpan.FromSeconds(1));
     }
 
@@ -110,17 +110,4 @@ public class PeerActorBenchmarks
         .WithFallback(ConfigurationFactory.ParseString(VpnMasqHosting.UncoveredHocon(node)))
         .WithFallback(ConfigurationFactory.ParseString(SerializationHocon.Config))
         .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
-
-    private static byte[] UdpFrame(uint remote, ushort sourcePort)
-    {
-        const int payload = 64;
-        var eth = new EthernetFields(0x02_00_00_00_00_01, 0x02_00_00_00_00_02, EtherType.Ipv4);
-        var ip = new Ipv4Fields(SampleFrames.Inside, remote, IpProtocol.Udp, (ushort)(20 + UdpHeader.Length + payload));
-        var frame = new byte[eth.Length + ip.TotalLength];
-        int offset = eth.WriteTo(frame);
-        ip.WriteTo(frame.AsSpan(offset));
-        new UdpFields(sourcePort, 9000, (ushort)(UdpHeader.Length + payload)).WriteTo(frame.AsSpan(offset + 20));
-        TransportChecksum.Fill(frame.AsSpan(offset));
-        return frame;
-    }
 }
